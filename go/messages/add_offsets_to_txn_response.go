@@ -22,7 +22,8 @@ type AddOffsetsToTxnResponse struct {
 	// Versions: 0+.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -33,7 +33,8 @@ type AddPartitionsToTxnRequest struct {
 	// Versions: 0-3.
 	V3AndBelowTopics []AddPartitionsToTxnRequestAddPartitionsToTxnTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -225,8 +226,9 @@ func (v *AddPartitionsToTxnRequest) decode(r *wire.Reader, version int16) error 
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "Transactions")
 			}
-			items := make([]AddPartitionsToTxnRequestAddPartitionsToTxnTransaction, count)
-			for i := range items {
+			items := wire.MakeSlice[AddPartitionsToTxnRequestAddPartitionsToTxnTransaction](count)
+			for i := 0; i < count; i++ {
+				items = append(items, AddPartitionsToTxnRequestAddPartitionsToTxnTransaction{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Transactions")
 				}
@@ -255,8 +257,9 @@ func (v *AddPartitionsToTxnRequest) decode(r *wire.Reader, version int16) error 
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "V3AndBelowTopics")
 			}
-			items := make([]AddPartitionsToTxnRequestAddPartitionsToTxnTopic, count)
-			for i := range items {
+			items := wire.MakeSlice[AddPartitionsToTxnRequestAddPartitionsToTxnTopic](count)
+			for i := 0; i < count; i++ {
+				items = append(items, AddPartitionsToTxnRequestAddPartitionsToTxnTopic{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "V3AndBelowTopics")
 				}
@@ -467,7 +470,8 @@ type AddPartitionsToTxnRequestAddPartitionsToTxnTransaction struct {
 	// Versions: 4+.
 	Topics []AddPartitionsToTxnRequestAddPartitionsToTxnTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -550,8 +554,9 @@ func (v *AddPartitionsToTxnRequestAddPartitionsToTxnTransaction) decode(r *wire.
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]AddPartitionsToTxnRequestAddPartitionsToTxnTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[AddPartitionsToTxnRequestAddPartitionsToTxnTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AddPartitionsToTxnRequestAddPartitionsToTxnTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -702,7 +707,8 @@ type AddPartitionsToTxnRequestAddPartitionsToTxnTopic struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -766,11 +772,13 @@ func (v *AddPartitionsToTxnRequestAddPartitionsToTxnTopic) decode(r *wire.Reader
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

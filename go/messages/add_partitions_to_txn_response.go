@@ -30,7 +30,8 @@ type AddPartitionsToTxnResponse struct {
 	// Versions: 0-3.
 	ResultsByTopicV3AndBelow []AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -212,8 +213,9 @@ func (v *AddPartitionsToTxnResponse) decode(r *wire.Reader, version int16) error
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "ResultsByTransaction")
 			}
-			items := make([]AddPartitionsToTxnResponseAddPartitionsToTxnResult, count)
-			for i := range items {
+			items := wire.MakeSlice[AddPartitionsToTxnResponseAddPartitionsToTxnResult](count)
+			for i := 0; i < count; i++ {
+				items = append(items, AddPartitionsToTxnResponseAddPartitionsToTxnResult{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "ResultsByTransaction")
 				}
@@ -227,8 +229,9 @@ func (v *AddPartitionsToTxnResponse) decode(r *wire.Reader, version int16) error
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "ResultsByTopicV3AndBelow")
 			}
-			items := make([]AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult, count)
-			for i := range items {
+			items := wire.MakeSlice[AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult](count)
+			for i := 0; i < count; i++ {
+				items = append(items, AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "ResultsByTopicV3AndBelow")
 				}
@@ -406,7 +409,8 @@ type AddPartitionsToTxnResponseAddPartitionsToTxnResult struct {
 	// Versions: 4+.
 	TopicResults []AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -471,8 +475,9 @@ func (v *AddPartitionsToTxnResponseAddPartitionsToTxnResult) decode(r *wire.Read
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TopicResults")
 		}
-		items := make([]AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult, count)
-		for i := range items {
+		items := wire.MakeSlice[AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TopicResults")
 			}
@@ -579,7 +584,8 @@ type AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult struct {
 	// Versions: 0+.
 	ResultsByPartition []AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -647,8 +653,9 @@ func (v *AddPartitionsToTxnResponseAddPartitionsToTxnTopicResult) decode(r *wire
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "ResultsByPartition")
 		}
-		items := make([]AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult, count)
-		for i := range items {
+		items := wire.MakeSlice[AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ResultsByPartition")
 			}
@@ -757,7 +764,8 @@ type AddPartitionsToTxnResponseAddPartitionsToTxnPartitionResult struct {
 	// Versions: 0+.
 	PartitionErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -38,7 +38,8 @@ type AddRaftVoterRequest struct {
 	// Versions: 1+; default: true.
 	AckWhenCommitted bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -207,8 +208,9 @@ func (v *AddRaftVoterRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Listeners")
 		}
-		items := make([]AddRaftVoterRequestListener, count)
-		for i := range items {
+		items := wire.MakeSlice[AddRaftVoterRequestListener](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AddRaftVoterRequestListener{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Listeners")
 			}
@@ -384,7 +386,8 @@ type AddRaftVoterRequestListener struct {
 	// Versions: 0+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

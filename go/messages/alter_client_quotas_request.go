@@ -21,7 +21,8 @@ type AlterClientQuotasRequest struct {
 	// Versions: 0+.
 	ValidateOnly bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -163,8 +164,9 @@ func (v *AlterClientQuotasRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Entries")
 		}
-		items := make([]AlterClientQuotasRequestEntryData, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterClientQuotasRequestEntryData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterClientQuotasRequestEntryData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Entries")
 			}
@@ -276,7 +278,8 @@ type AlterClientQuotasRequestEntryData struct {
 	// Versions: 0+.
 	Ops []AlterClientQuotasRequestOpData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -350,8 +353,9 @@ func (v *AlterClientQuotasRequestEntryData) decode(r *wire.Reader, version int16
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Entity")
 		}
-		items := make([]AlterClientQuotasRequestEntityData, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterClientQuotasRequestEntityData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterClientQuotasRequestEntityData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Entity")
 			}
@@ -363,8 +367,9 @@ func (v *AlterClientQuotasRequestEntryData) decode(r *wire.Reader, version int16
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Ops")
 		}
-		items := make([]AlterClientQuotasRequestOpData, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterClientQuotasRequestOpData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterClientQuotasRequestOpData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Ops")
 			}
@@ -496,7 +501,8 @@ type AlterClientQuotasRequestEntityData struct {
 	// Versions: 0+; nullable: 0+.
 	EntityName *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -637,7 +643,8 @@ type AlterClientQuotasRequestOpData struct {
 	// Versions: 0+.
 	Remove bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -22,7 +22,8 @@ type AlterClientQuotasResponse struct {
 	// Versions: 0+.
 	Entries []AlterClientQuotasResponseEntryData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -167,8 +168,9 @@ func (v *AlterClientQuotasResponse) decode(r *wire.Reader, version int16) error 
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Entries")
 		}
-		items := make([]AlterClientQuotasResponseEntryData, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterClientQuotasResponseEntryData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterClientQuotasResponseEntryData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Entries")
 			}
@@ -285,7 +287,8 @@ type AlterClientQuotasResponseEntryData struct {
 	// Versions: 0+.
 	Entity []AlterClientQuotasResponseEntityData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -360,8 +363,9 @@ func (v *AlterClientQuotasResponseEntryData) decode(r *wire.Reader, version int1
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Entity")
 		}
-		items := make([]AlterClientQuotasResponseEntityData, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterClientQuotasResponseEntityData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterClientQuotasResponseEntityData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Entity")
 			}
@@ -486,7 +490,8 @@ type AlterClientQuotasResponseEntityData struct {
 	// Versions: 0+; nullable: 0+.
 	EntityName *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

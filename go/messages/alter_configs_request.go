@@ -21,7 +21,8 @@ type AlterConfigsRequest struct {
 	// Versions: 0+.
 	ValidateOnly bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -163,8 +164,9 @@ func (v *AlterConfigsRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Resources")
 		}
-		items := make([]AlterConfigsRequestAlterConfigsResource, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterConfigsRequestAlterConfigsResource](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterConfigsRequestAlterConfigsResource{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Resources")
 			}
@@ -280,7 +282,8 @@ type AlterConfigsRequestAlterConfigsResource struct {
 	// Versions: 0+.
 	Configs []AlterConfigsRequestAlterableConfig
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -354,8 +357,9 @@ func (v *AlterConfigsRequestAlterConfigsResource) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Configs")
 		}
-		items := make([]AlterConfigsRequestAlterableConfig, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterConfigsRequestAlterableConfig](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterConfigsRequestAlterableConfig{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Configs")
 			}
@@ -480,7 +484,8 @@ type AlterConfigsRequestAlterableConfig struct {
 	// Versions: 0+; nullable: 0+.
 	Value *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -22,7 +22,8 @@ type AlterConfigsResponse struct {
 	// Versions: 0+.
 	Responses []AlterConfigsResponseAlterConfigsResourceResponse
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -167,8 +168,9 @@ func (v *AlterConfigsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Responses")
 		}
-		items := make([]AlterConfigsResponseAlterConfigsResourceResponse, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterConfigsResponseAlterConfigsResourceResponse](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterConfigsResponseAlterConfigsResourceResponse{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Responses")
 			}
@@ -289,7 +291,8 @@ type AlterConfigsResponseAlterConfigsResourceResponse struct {
 	// Versions: 0+.
 	ResourceName string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -27,7 +27,8 @@ type AlterPartitionReassignmentsRequest struct {
 	// Versions: 0+.
 	Topics []AlterPartitionReassignmentsRequestReassignableTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -184,8 +185,9 @@ func (v *AlterPartitionReassignmentsRequest) decode(r *wire.Reader, version int1
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]AlterPartitionReassignmentsRequestReassignableTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterPartitionReassignmentsRequestReassignableTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterPartitionReassignmentsRequestReassignableTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -312,7 +314,8 @@ type AlterPartitionReassignmentsRequestReassignableTopic struct {
 	// Versions: 0+.
 	Partitions []AlterPartitionReassignmentsRequestReassignablePartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -377,8 +380,9 @@ func (v *AlterPartitionReassignmentsRequestReassignableTopic) decode(r *wire.Rea
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]AlterPartitionReassignmentsRequestReassignablePartition, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterPartitionReassignmentsRequestReassignablePartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterPartitionReassignmentsRequestReassignablePartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -487,7 +491,8 @@ type AlterPartitionReassignmentsRequestReassignablePartition struct {
 	// Versions: 0+; nullable: 0+; default: null; entity: brokerId.
 	Replicas []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -557,11 +562,13 @@ func (v *AlterPartitionReassignmentsRequestReassignablePartition) decode(r *wire
 		if count < 0 {
 			v.Replicas = nil
 		} else {
-			items := make([]int32, count)
-			for i := range items {
-				if items[i], err = r.Int32(); err != nil {
+			items := wire.MakeSlice[int32](count)
+			for i := 0; i < count; i++ {
+				var item int32
+				if item, err = r.Int32(); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Replicas")
 				}
+				items = append(items, item)
 			}
 			v.Replicas = items
 		}

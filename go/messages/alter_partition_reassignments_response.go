@@ -36,7 +36,8 @@ type AlterPartitionReassignmentsResponse struct {
 	// Versions: 0+.
 	Responses []AlterPartitionReassignmentsResponseReassignableTopicResponse
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -203,8 +204,9 @@ func (v *AlterPartitionReassignmentsResponse) decode(r *wire.Reader, version int
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Responses")
 		}
-		items := make([]AlterPartitionReassignmentsResponseReassignableTopicResponse, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterPartitionReassignmentsResponseReassignableTopicResponse](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterPartitionReassignmentsResponseReassignableTopicResponse{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Responses")
 			}
@@ -360,7 +362,8 @@ type AlterPartitionReassignmentsResponseReassignableTopicResponse struct {
 	// Versions: 0+.
 	Partitions []AlterPartitionReassignmentsResponseReassignablePartitionResponse
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -425,8 +428,9 @@ func (v *AlterPartitionReassignmentsResponseReassignableTopicResponse) decode(r 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]AlterPartitionReassignmentsResponseReassignablePartitionResponse, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterPartitionReassignmentsResponseReassignablePartitionResponse](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterPartitionReassignmentsResponseReassignablePartitionResponse{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -538,7 +542,8 @@ type AlterPartitionReassignmentsResponseReassignablePartitionResponse struct {
 	// Versions: 0+; nullable: 0+.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -25,7 +25,8 @@ type AlterPartitionRequest struct {
 	// Versions: 0+.
 	Topics []AlterPartitionRequestTopicData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -173,8 +174,9 @@ func (v *AlterPartitionRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]AlterPartitionRequestTopicData, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterPartitionRequestTopicData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterPartitionRequestTopicData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -305,7 +307,8 @@ type AlterPartitionRequestTopicData struct {
 	// Versions: 0+.
 	Partitions []AlterPartitionRequestPartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -388,8 +391,9 @@ func (v *AlterPartitionRequestTopicData) decode(r *wire.Reader, version int16) e
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]AlterPartitionRequestPartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterPartitionRequestPartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterPartitionRequestPartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -533,7 +537,8 @@ type AlterPartitionRequestPartitionData struct {
 	// Versions: 0+.
 	PartitionEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -637,11 +642,13 @@ func (v *AlterPartitionRequestPartitionData) decode(r *wire.Reader, version int1
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "NewIsr")
 			}
-			items := make([]int32, count)
-			for i := range items {
-				if items[i], err = r.Int32(); err != nil {
+			items := wire.MakeSlice[int32](count)
+			for i := 0; i < count; i++ {
+				var item int32
+				if item, err = r.Int32(); err != nil {
 					return wire.InField(wire.InIndex(err, i), "NewIsr")
 				}
+				items = append(items, item)
 			}
 			v.NewIsr = items
 		}
@@ -652,8 +659,9 @@ func (v *AlterPartitionRequestPartitionData) decode(r *wire.Reader, version int1
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "NewIsrWithEpochs")
 			}
-			items := make([]AlterPartitionRequestBrokerState, count)
-			for i := range items {
+			items := wire.MakeSlice[AlterPartitionRequestBrokerState](count)
+			for i := 0; i < count; i++ {
+				items = append(items, AlterPartitionRequestBrokerState{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "NewIsrWithEpochs")
 				}
@@ -872,7 +880,8 @@ type AlterPartitionRequestBrokerState struct {
 	// Versions: 3+; default: -1.
 	BrokerEpoch int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

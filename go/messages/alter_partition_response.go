@@ -26,7 +26,8 @@ type AlterPartitionResponse struct {
 	// Versions: 0+.
 	Topics []AlterPartitionResponseTopicData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -173,8 +174,9 @@ func (v *AlterPartitionResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]AlterPartitionResponseTopicData, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterPartitionResponseTopicData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterPartitionResponseTopicData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -305,7 +307,8 @@ type AlterPartitionResponseTopicData struct {
 	// Versions: 0+.
 	Partitions []AlterPartitionResponsePartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -388,8 +391,9 @@ func (v *AlterPartitionResponseTopicData) decode(r *wire.Reader, version int16) 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]AlterPartitionResponsePartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterPartitionResponsePartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterPartitionResponsePartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -537,7 +541,8 @@ type AlterPartitionResponsePartitionData struct {
 	// Versions: 0+.
 	PartitionEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -624,11 +629,13 @@ func (v *AlterPartitionResponsePartitionData) decode(r *wire.Reader, version int
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Isr")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Isr")
 			}
+			items = append(items, item)
 		}
 		v.Isr = items
 	}

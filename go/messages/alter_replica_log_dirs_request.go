@@ -18,7 +18,8 @@ type AlterReplicaLogDirsRequest struct {
 	// Versions: 0+.
 	Dirs []AlterReplicaLogDirsRequestAlterReplicaLogDir
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -158,8 +159,9 @@ func (v *AlterReplicaLogDirsRequest) decode(r *wire.Reader, version int16) error
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Dirs")
 		}
-		items := make([]AlterReplicaLogDirsRequestAlterReplicaLogDir, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterReplicaLogDirsRequestAlterReplicaLogDir](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterReplicaLogDirsRequestAlterReplicaLogDir{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Dirs")
 			}
@@ -257,7 +259,8 @@ type AlterReplicaLogDirsRequestAlterReplicaLogDir struct {
 	// Versions: 0+.
 	Topics []AlterReplicaLogDirsRequestAlterReplicaLogDirTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -325,8 +328,9 @@ func (v *AlterReplicaLogDirsRequestAlterReplicaLogDir) decode(r *wire.Reader, ve
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]AlterReplicaLogDirsRequestAlterReplicaLogDirTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterReplicaLogDirsRequestAlterReplicaLogDirTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterReplicaLogDirsRequestAlterReplicaLogDirTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -436,7 +440,8 @@ type AlterReplicaLogDirsRequestAlterReplicaLogDirTopic struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -500,11 +505,13 @@ func (v *AlterReplicaLogDirsRequestAlterReplicaLogDirTopic) decode(r *wire.Reade
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

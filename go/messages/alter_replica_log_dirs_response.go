@@ -23,7 +23,8 @@ type AlterReplicaLogDirsResponse struct {
 	// Versions: 0+.
 	Results []AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -168,8 +169,9 @@ func (v *AlterReplicaLogDirsResponse) decode(r *wire.Reader, version int16) erro
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Results")
 		}
-		items := make([]AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Results")
 			}
@@ -282,7 +284,8 @@ type AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult struct {
 	// Versions: 0+.
 	Partitions []AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -350,8 +353,9 @@ func (v *AlterReplicaLogDirsResponseAlterReplicaLogDirTopicResult) decode(r *wir
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -460,7 +464,8 @@ type AlterReplicaLogDirsResponseAlterReplicaLogDirPartitionResult struct {
 	// Versions: 0+.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

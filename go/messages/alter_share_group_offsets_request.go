@@ -21,7 +21,8 @@ type AlterShareGroupOffsetsRequest struct {
 	// Versions: 0+.
 	Topics []AlterShareGroupOffsetsRequestTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -165,8 +166,9 @@ func (v *AlterShareGroupOffsetsRequest) decode(r *wire.Reader, version int16) er
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]AlterShareGroupOffsetsRequestTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterShareGroupOffsetsRequestTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterShareGroupOffsetsRequestTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -273,7 +275,8 @@ type AlterShareGroupOffsetsRequestTopic struct {
 	// Versions: 0+.
 	Partitions []AlterShareGroupOffsetsRequestPartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -338,8 +341,9 @@ func (v *AlterShareGroupOffsetsRequestTopic) decode(r *wire.Reader, version int1
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]AlterShareGroupOffsetsRequestPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterShareGroupOffsetsRequestPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterShareGroupOffsetsRequestPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -447,7 +451,8 @@ type AlterShareGroupOffsetsRequestPartition struct {
 	// Versions: 0+.
 	StartOffset int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -30,7 +30,8 @@ type AlterShareGroupOffsetsResponse struct {
 	// Versions: 0+.
 	Responses []AlterShareGroupOffsetsResponseTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -184,8 +185,9 @@ func (v *AlterShareGroupOffsetsResponse) decode(r *wire.Reader, version int16) e
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Responses")
 		}
-		items := make([]AlterShareGroupOffsetsResponseTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterShareGroupOffsetsResponseTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterShareGroupOffsetsResponseTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Responses")
 			}
@@ -326,7 +328,8 @@ type AlterShareGroupOffsetsResponseTopic struct {
 	// Versions: 0+.
 	Partitions []AlterShareGroupOffsetsResponsePartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -397,8 +400,9 @@ func (v *AlterShareGroupOffsetsResponseTopic) decode(r *wire.Reader, version int
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]AlterShareGroupOffsetsResponsePartition, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterShareGroupOffsetsResponsePartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterShareGroupOffsetsResponsePartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -521,7 +525,8 @@ type AlterShareGroupOffsetsResponsePartition struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

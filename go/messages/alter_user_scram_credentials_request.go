@@ -22,7 +22,8 @@ type AlterUserScramCredentialsRequest struct {
 	// Versions: 0+.
 	Upsertions []AlterUserScramCredentialsRequestScramCredentialUpsertion
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -172,8 +173,9 @@ func (v *AlterUserScramCredentialsRequest) decode(r *wire.Reader, version int16)
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Deletions")
 		}
-		items := make([]AlterUserScramCredentialsRequestScramCredentialDeletion, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterUserScramCredentialsRequestScramCredentialDeletion](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterUserScramCredentialsRequestScramCredentialDeletion{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Deletions")
 			}
@@ -185,8 +187,9 @@ func (v *AlterUserScramCredentialsRequest) decode(r *wire.Reader, version int16)
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Upsertions")
 		}
-		items := make([]AlterUserScramCredentialsRequestScramCredentialUpsertion, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterUserScramCredentialsRequestScramCredentialUpsertion](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterUserScramCredentialsRequestScramCredentialUpsertion{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Upsertions")
 			}
@@ -317,7 +320,8 @@ type AlterUserScramCredentialsRequestScramCredentialDeletion struct {
 	// Versions: 0+.
 	Mechanism int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -462,7 +466,8 @@ type AlterUserScramCredentialsRequestScramCredentialUpsertion struct {
 	// Versions: 0+.
 	SaltedPassword []byte
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -23,7 +23,8 @@ type AlterUserScramCredentialsResponse struct {
 	// Versions: 0+.
 	Results []AlterUserScramCredentialsResponseAlterUserScramCredentialsResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -165,8 +166,9 @@ func (v *AlterUserScramCredentialsResponse) decode(r *wire.Reader, version int16
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Results")
 		}
-		items := make([]AlterUserScramCredentialsResponseAlterUserScramCredentialsResult, count)
-		for i := range items {
+		items := wire.MakeSlice[AlterUserScramCredentialsResponseAlterUserScramCredentialsResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AlterUserScramCredentialsResponseAlterUserScramCredentialsResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Results")
 			}
@@ -282,7 +284,8 @@ type AlterUserScramCredentialsResponseAlterUserScramCredentialsResult struct {
 	// Versions: 0+; nullable: 0+.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

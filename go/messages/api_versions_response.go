@@ -47,7 +47,8 @@ type APIVersionsResponse struct {
 	// Versions: 3+; tagged: 3+ (tag 3); default: false; ignorable.
 	ZkMigrationReady bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -299,8 +300,9 @@ func (v *APIVersionsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "APIKeys")
 		}
-		items := make([]APIVersionsResponseAPIVersion, count)
-		for i := range items {
+		items := wire.MakeSlice[APIVersionsResponseAPIVersion](count)
+		for i := 0; i < count; i++ {
+			items = append(items, APIVersionsResponseAPIVersion{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "APIKeys")
 			}
@@ -332,8 +334,9 @@ func (v *APIVersionsResponse) decode(r *wire.Reader, version int16) error {
 						if count, err = r.ArrayLen(true, false, version); err != nil {
 							return err
 						}
-						items := make([]APIVersionsResponseSupportedFeatureKey, count)
-						for i := range items {
+						items := wire.MakeSlice[APIVersionsResponseSupportedFeatureKey](count)
+						for i := 0; i < count; i++ {
+							items = append(items, APIVersionsResponseSupportedFeatureKey{})
 							if err = items[i].decode(r, version); err != nil {
 								return wire.InIndex(err, i)
 							}
@@ -366,8 +369,9 @@ func (v *APIVersionsResponse) decode(r *wire.Reader, version int16) error {
 						if count, err = r.ArrayLen(true, false, version); err != nil {
 							return err
 						}
-						items := make([]APIVersionsResponseFinalizedFeatureKey, count)
-						for i := range items {
+						items := wire.MakeSlice[APIVersionsResponseFinalizedFeatureKey](count)
+						for i := 0; i < count; i++ {
+							items = append(items, APIVersionsResponseFinalizedFeatureKey{})
 							if err = items[i].decode(r, version); err != nil {
 								return wire.InIndex(err, i)
 							}
@@ -616,7 +620,8 @@ type APIVersionsResponseAPIVersion struct {
 	// Versions: 0+.
 	MaxVersion int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -781,7 +786,8 @@ type APIVersionsResponseSupportedFeatureKey struct {
 	// Versions: 3+.
 	MaxVersion int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -940,7 +946,8 @@ type APIVersionsResponseFinalizedFeatureKey struct {
 	// Versions: 3+.
 	MinVersionLevel int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

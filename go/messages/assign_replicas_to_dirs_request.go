@@ -25,7 +25,8 @@ type AssignReplicasToDirsRequest struct {
 	// Versions: 0+.
 	Directories []AssignReplicasToDirsRequestDirectoryData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -173,8 +174,9 @@ func (v *AssignReplicasToDirsRequest) decode(r *wire.Reader, version int16) erro
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Directories")
 		}
-		items := make([]AssignReplicasToDirsRequestDirectoryData, count)
-		for i := range items {
+		items := wire.MakeSlice[AssignReplicasToDirsRequestDirectoryData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AssignReplicasToDirsRequestDirectoryData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Directories")
 			}
@@ -302,7 +304,8 @@ type AssignReplicasToDirsRequestDirectoryData struct {
 	// Versions: 0+.
 	Topics []AssignReplicasToDirsRequestTopicData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -365,8 +368,9 @@ func (v *AssignReplicasToDirsRequestDirectoryData) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]AssignReplicasToDirsRequestTopicData, count)
-		for i := range items {
+		items := wire.MakeSlice[AssignReplicasToDirsRequestTopicData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AssignReplicasToDirsRequestTopicData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -474,7 +478,8 @@ type AssignReplicasToDirsRequestTopicData struct {
 	// Versions: 0+.
 	Partitions []AssignReplicasToDirsRequestPartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -537,8 +542,9 @@ func (v *AssignReplicasToDirsRequestTopicData) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]AssignReplicasToDirsRequestPartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[AssignReplicasToDirsRequestPartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AssignReplicasToDirsRequestPartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -642,7 +648,8 @@ type AssignReplicasToDirsRequestPartitionData struct {
 	// Versions: 0+.
 	PartitionIndex int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

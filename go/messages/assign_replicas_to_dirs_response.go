@@ -27,7 +27,8 @@ type AssignReplicasToDirsResponse struct {
 	// Versions: 0+.
 	Directories []AssignReplicasToDirsResponseDirectoryData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -174,8 +175,9 @@ func (v *AssignReplicasToDirsResponse) decode(r *wire.Reader, version int16) err
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Directories")
 		}
-		items := make([]AssignReplicasToDirsResponseDirectoryData, count)
-		for i := range items {
+		items := wire.MakeSlice[AssignReplicasToDirsResponseDirectoryData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AssignReplicasToDirsResponseDirectoryData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Directories")
 			}
@@ -303,7 +305,8 @@ type AssignReplicasToDirsResponseDirectoryData struct {
 	// Versions: 0+.
 	Topics []AssignReplicasToDirsResponseTopicData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -366,8 +369,9 @@ func (v *AssignReplicasToDirsResponseDirectoryData) decode(r *wire.Reader, versi
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]AssignReplicasToDirsResponseTopicData, count)
-		for i := range items {
+		items := wire.MakeSlice[AssignReplicasToDirsResponseTopicData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AssignReplicasToDirsResponseTopicData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -475,7 +479,8 @@ type AssignReplicasToDirsResponseTopicData struct {
 	// Versions: 0+.
 	Partitions []AssignReplicasToDirsResponsePartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -538,8 +543,9 @@ func (v *AssignReplicasToDirsResponseTopicData) decode(r *wire.Reader, version i
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]AssignReplicasToDirsResponsePartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[AssignReplicasToDirsResponsePartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, AssignReplicasToDirsResponsePartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -646,7 +652,8 @@ type AssignReplicasToDirsResponsePartitionData struct {
 	// Versions: 0+.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -29,7 +29,8 @@ type BeginQuorumEpochRequest struct {
 	// Versions: 1+; ignorable.
 	LeaderEndpoints []BeginQuorumEpochRequestLeaderEndpoint
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -205,8 +206,9 @@ func (v *BeginQuorumEpochRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]BeginQuorumEpochRequestTopicData, count)
-		for i := range items {
+		items := wire.MakeSlice[BeginQuorumEpochRequestTopicData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, BeginQuorumEpochRequestTopicData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -219,8 +221,9 @@ func (v *BeginQuorumEpochRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "LeaderEndpoints")
 			}
-			items := make([]BeginQuorumEpochRequestLeaderEndpoint, count)
-			for i := range items {
+			items := wire.MakeSlice[BeginQuorumEpochRequestLeaderEndpoint](count)
+			for i := 0; i < count; i++ {
+				items = append(items, BeginQuorumEpochRequestLeaderEndpoint{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "LeaderEndpoints")
 				}
@@ -389,7 +392,8 @@ type BeginQuorumEpochRequestTopicData struct {
 	// Versions: 0+.
 	Partitions []BeginQuorumEpochRequestPartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -457,8 +461,9 @@ func (v *BeginQuorumEpochRequestTopicData) decode(r *wire.Reader, version int16)
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]BeginQuorumEpochRequestPartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[BeginQuorumEpochRequestPartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, BeginQuorumEpochRequestPartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -575,7 +580,8 @@ type BeginQuorumEpochRequestPartitionData struct {
 	// Versions: 0+.
 	LeaderEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -767,7 +773,8 @@ type BeginQuorumEpochRequestLeaderEndpoint struct {
 	// Versions: 1+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -25,7 +25,8 @@ type BeginQuorumEpochResponse struct {
 	// Versions: 1+; tagged: 1+ (tag 0).
 	NodeEndpoints []BeginQuorumEpochResponseNodeEndpoint
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -214,8 +215,9 @@ func (v *BeginQuorumEpochResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]BeginQuorumEpochResponseTopicData, count)
-		for i := range items {
+		items := wire.MakeSlice[BeginQuorumEpochResponseTopicData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, BeginQuorumEpochResponseTopicData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -242,8 +244,9 @@ func (v *BeginQuorumEpochResponse) decode(r *wire.Reader, version int16) error {
 						if count, err = r.ArrayLen(true, false, version); err != nil {
 							return err
 						}
-						items := make([]BeginQuorumEpochResponseNodeEndpoint, count)
-						for i := range items {
+						items := wire.MakeSlice[BeginQuorumEpochResponseNodeEndpoint](count)
+						for i := 0; i < count; i++ {
+							items = append(items, BeginQuorumEpochResponseNodeEndpoint{})
 							if err = items[i].decode(r, version); err != nil {
 								return wire.InIndex(err, i)
 							}
@@ -387,7 +390,8 @@ type BeginQuorumEpochResponseTopicData struct {
 	// Versions: 0+.
 	Partitions []BeginQuorumEpochResponsePartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -455,8 +459,9 @@ func (v *BeginQuorumEpochResponseTopicData) decode(r *wire.Reader, version int16
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]BeginQuorumEpochResponsePartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[BeginQuorumEpochResponsePartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, BeginQuorumEpochResponsePartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -573,7 +578,8 @@ type BeginQuorumEpochResponsePartitionData struct {
 	// Versions: 0+.
 	LeaderEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -760,7 +766,8 @@ type BeginQuorumEpochResponseNodeEndpoint struct {
 	// Versions: 1+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -42,7 +42,8 @@ type BrokerHeartbeatRequest struct {
 	// Versions: 2+; nullable: 2+; tagged: 2+ (tag 1); default: null.
 	CordonedLogDirs []UUID
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -278,11 +279,13 @@ func (v *BrokerHeartbeatRequest) decode(r *wire.Reader, version int16) error {
 					if count, err = r.ArrayLen(true, false, version); err != nil {
 						return err
 					}
-					items := make([]UUID, count)
-					for i := range items {
-						if items[i], err = r.UUID(); err != nil {
+					items := wire.MakeSlice[UUID](count)
+					for i := 0; i < count; i++ {
+						var item UUID
+						if item, err = r.UUID(); err != nil {
 							return wire.InIndex(err, i)
 						}
+						items = append(items, item)
 					}
 					v.OfflineLogDirs = items
 				}
@@ -306,11 +309,13 @@ func (v *BrokerHeartbeatRequest) decode(r *wire.Reader, version int16) error {
 					if count < 0 {
 						v.CordonedLogDirs = nil
 					} else {
-						items := make([]UUID, count)
-						for i := range items {
-							if items[i], err = r.UUID(); err != nil {
+						items := wire.MakeSlice[UUID](count)
+						for i := 0; i < count; i++ {
+							var item UUID
+							if item, err = r.UUID(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.CordonedLogDirs = items
 					}

@@ -34,7 +34,8 @@ type BrokerHeartbeatResponse struct {
 	// Versions: 0+.
 	ShouldShutDown bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -38,7 +38,8 @@ type BrokerRegistrationChangeRecord struct {
 	// Versions: 3+; nullable: 3+; tagged: 3+ (tag 3); default: null.
 	CordonedLogDirs []UUID
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -315,11 +316,13 @@ func (v *BrokerRegistrationChangeRecord) decode(r *wire.Reader, version int16) e
 					if count, err = r.ArrayLen(true, false, version); err != nil {
 						return err
 					}
-					items := make([]UUID, count)
-					for i := range items {
-						if items[i], err = r.UUID(); err != nil {
+					items := wire.MakeSlice[UUID](count)
+					for i := 0; i < count; i++ {
+						var item UUID
+						if item, err = r.UUID(); err != nil {
 							return wire.InIndex(err, i)
 						}
+						items = append(items, item)
 					}
 					v.LogDirs = items
 				}
@@ -343,11 +346,13 @@ func (v *BrokerRegistrationChangeRecord) decode(r *wire.Reader, version int16) e
 					if count < 0 {
 						v.CordonedLogDirs = nil
 					} else {
-						items := make([]UUID, count)
-						for i := range items {
-							if items[i], err = r.UUID(); err != nil {
+						items := wire.MakeSlice[UUID](count)
+						for i := 0; i < count; i++ {
+							var item UUID
+							if item, err = r.UUID(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.CordonedLogDirs = items
 					}

@@ -51,7 +51,8 @@ type BrokerRegistrationRequest struct {
 	// Versions: 3+; default: -1; ignorable.
 	PreviousBrokerEpoch int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -251,8 +252,9 @@ func (v *BrokerRegistrationRequest) decode(r *wire.Reader, version int16) error 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Listeners")
 		}
-		items := make([]BrokerRegistrationRequestListener, count)
-		for i := range items {
+		items := wire.MakeSlice[BrokerRegistrationRequestListener](count)
+		for i := 0; i < count; i++ {
+			items = append(items, BrokerRegistrationRequestListener{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Listeners")
 			}
@@ -264,8 +266,9 @@ func (v *BrokerRegistrationRequest) decode(r *wire.Reader, version int16) error 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Features")
 		}
-		items := make([]BrokerRegistrationRequestFeature, count)
-		for i := range items {
+		items := wire.MakeSlice[BrokerRegistrationRequestFeature](count)
+		for i := 0; i < count; i++ {
+			items = append(items, BrokerRegistrationRequestFeature{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Features")
 			}
@@ -286,11 +289,13 @@ func (v *BrokerRegistrationRequest) decode(r *wire.Reader, version int16) error 
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "LogDirs")
 			}
-			items := make([]UUID, count)
-			for i := range items {
-				if items[i], err = r.UUID(); err != nil {
+			items := wire.MakeSlice[UUID](count)
+			for i := 0; i < count; i++ {
+				var item UUID
+				if item, err = r.UUID(); err != nil {
 					return wire.InField(wire.InIndex(err, i), "LogDirs")
 				}
+				items = append(items, item)
 			}
 			v.LogDirs = items
 		}
@@ -558,7 +563,8 @@ type BrokerRegistrationRequestListener struct {
 	// Versions: 0+.
 	SecurityProtocol int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -737,7 +743,8 @@ type BrokerRegistrationRequestFeature struct {
 	// Versions: 0+.
 	MaxSupportedVersion int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

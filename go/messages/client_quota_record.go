@@ -28,7 +28,8 @@ type ClientQuotaRecord struct {
 	// Versions: 0+.
 	Remove bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -170,8 +171,9 @@ func (v *ClientQuotaRecord) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Entity")
 		}
-		items := make([]ClientQuotaRecordEntityData, count)
-		for i := range items {
+		items := wire.MakeSlice[ClientQuotaRecordEntityData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ClientQuotaRecordEntityData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Entity")
 			}
@@ -311,7 +313,8 @@ type ClientQuotaRecordEntityData struct {
 	// Versions: 0+; nullable: 0+.
 	EntityName *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -36,7 +36,8 @@ type ConsumerGroupCurrentMemberAssignmentValue struct {
 	// Versions: 0+.
 	PartitionsPendingRevocation []ConsumerGroupCurrentMemberAssignmentValueTopicPartitions
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -198,8 +199,9 @@ func (v *ConsumerGroupCurrentMemberAssignmentValue) decode(r *wire.Reader, versi
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "AssignedPartitions")
 		}
-		items := make([]ConsumerGroupCurrentMemberAssignmentValueTopicPartitions, count)
-		for i := range items {
+		items := wire.MakeSlice[ConsumerGroupCurrentMemberAssignmentValueTopicPartitions](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ConsumerGroupCurrentMemberAssignmentValueTopicPartitions{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "AssignedPartitions")
 			}
@@ -211,8 +213,9 @@ func (v *ConsumerGroupCurrentMemberAssignmentValue) decode(r *wire.Reader, versi
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "PartitionsPendingRevocation")
 		}
-		items := make([]ConsumerGroupCurrentMemberAssignmentValueTopicPartitions, count)
-		for i := range items {
+		items := wire.MakeSlice[ConsumerGroupCurrentMemberAssignmentValueTopicPartitions](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ConsumerGroupCurrentMemberAssignmentValueTopicPartitions{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionsPendingRevocation")
 			}
@@ -395,7 +398,8 @@ type ConsumerGroupCurrentMemberAssignmentValueTopicPartitions struct {
 	// Versions: 0+; nullable: 0+; tagged: 0+ (tag 0).
 	AssignmentEpochs []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -496,11 +500,13 @@ func (v *ConsumerGroupCurrentMemberAssignmentValueTopicPartitions) decode(r *wir
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}
@@ -526,11 +532,13 @@ func (v *ConsumerGroupCurrentMemberAssignmentValueTopicPartitions) decode(r *wir
 					if count < 0 {
 						v.AssignmentEpochs = nil
 					} else {
-						items := make([]int32, count)
-						for i := range items {
-							if items[i], err = r.Int32(); err != nil {
+						items := wire.MakeSlice[int32](count)
+						for i := 0; i < count; i++ {
+							var item int32
+							if item, err = r.Int32(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.AssignmentEpochs = items
 					}

@@ -23,7 +23,8 @@ type ConsumerGroupDescribeResponse struct {
 	// Versions: 0+.
 	Groups []ConsumerGroupDescribeResponseDescribedGroup
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -165,8 +166,9 @@ func (v *ConsumerGroupDescribeResponse) decode(r *wire.Reader, version int16) er
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Groups")
 		}
-		items := make([]ConsumerGroupDescribeResponseDescribedGroup, count)
-		for i := range items {
+		items := wire.MakeSlice[ConsumerGroupDescribeResponseDescribedGroup](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ConsumerGroupDescribeResponseDescribedGroup{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Groups")
 			}
@@ -305,7 +307,8 @@ type ConsumerGroupDescribeResponseDescribedGroup struct {
 	// Versions: 0+; default: -2147483648.
 	AuthorizedOperations int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -416,8 +419,9 @@ func (v *ConsumerGroupDescribeResponseDescribedGroup) decode(r *wire.Reader, ver
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Members")
 		}
-		items := make([]ConsumerGroupDescribeResponseMember, count)
-		for i := range items {
+		items := wire.MakeSlice[ConsumerGroupDescribeResponseMember](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ConsumerGroupDescribeResponseMember{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Members")
 			}
@@ -663,7 +667,8 @@ type ConsumerGroupDescribeResponseMember struct {
 	// Versions: 1+; default: -1; ignorable.
 	MemberType int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -791,11 +796,13 @@ func (v *ConsumerGroupDescribeResponseMember) decode(r *wire.Reader, version int
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SubscribedTopicNames")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SubscribedTopicNames")
 			}
+			items = append(items, item)
 		}
 		v.SubscribedTopicNames = items
 	}
@@ -1037,7 +1044,8 @@ type ConsumerGroupDescribeResponseTopicPartitions struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1104,11 +1112,13 @@ func (v *ConsumerGroupDescribeResponseTopicPartitions) decode(r *wire.Reader, ve
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}
@@ -1224,7 +1234,8 @@ type ConsumerGroupDescribeResponseAssignment struct {
 	// Versions: 0+.
 	TopicPartitions []ConsumerGroupDescribeResponseTopicPartitions
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1281,8 +1292,9 @@ func (v *ConsumerGroupDescribeResponseAssignment) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TopicPartitions")
 		}
-		items := make([]ConsumerGroupDescribeResponseTopicPartitions, count)
-		for i := range items {
+		items := wire.MakeSlice[ConsumerGroupDescribeResponseTopicPartitions](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ConsumerGroupDescribeResponseTopicPartitions{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TopicPartitions")
 			}

@@ -64,7 +64,8 @@ type ConsumerGroupHeartbeatRequest struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	TopicPartitions []ConsumerGroupHeartbeatRequestTopicPartitions
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -288,11 +289,13 @@ func (v *ConsumerGroupHeartbeatRequest) decode(r *wire.Reader, version int16) er
 		if count < 0 {
 			v.SubscribedTopicNames = nil
 		} else {
-			items := make([]string, count)
-			for i := range items {
-				if items[i], err = r.String(true, version); err != nil {
+			items := wire.MakeSlice[string](count)
+			for i := 0; i < count; i++ {
+				var item string
+				if item, err = r.String(true, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "SubscribedTopicNames")
 				}
+				items = append(items, item)
 			}
 			v.SubscribedTopicNames = items
 		}
@@ -313,8 +316,9 @@ func (v *ConsumerGroupHeartbeatRequest) decode(r *wire.Reader, version int16) er
 		if count < 0 {
 			v.TopicPartitions = nil
 		} else {
-			items := make([]ConsumerGroupHeartbeatRequestTopicPartitions, count)
-			for i := range items {
+			items := wire.MakeSlice[ConsumerGroupHeartbeatRequestTopicPartitions](count)
+			for i := 0; i < count; i++ {
+				items = append(items, ConsumerGroupHeartbeatRequestTopicPartitions{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "TopicPartitions")
 				}
@@ -558,7 +562,8 @@ type ConsumerGroupHeartbeatRequestTopicPartitions struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -617,11 +622,13 @@ func (v *ConsumerGroupHeartbeatRequestTopicPartitions) decode(r *wire.Reader, ve
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

@@ -45,7 +45,8 @@ type ConsumerGroupHeartbeatResponse struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	Assignment *ConsumerGroupHeartbeatResponseAssignment
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -382,7 +383,8 @@ type ConsumerGroupHeartbeatResponseAssignment struct {
 	// Versions: 0+.
 	TopicPartitions []ConsumerGroupHeartbeatResponseTopicPartitions
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -439,8 +441,9 @@ func (v *ConsumerGroupHeartbeatResponseAssignment) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TopicPartitions")
 		}
-		items := make([]ConsumerGroupHeartbeatResponseTopicPartitions, count)
-		for i := range items {
+		items := wire.MakeSlice[ConsumerGroupHeartbeatResponseTopicPartitions](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ConsumerGroupHeartbeatResponseTopicPartitions{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TopicPartitions")
 			}
@@ -535,7 +538,8 @@ type ConsumerGroupHeartbeatResponseTopicPartitions struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -594,11 +598,13 @@ func (v *ConsumerGroupHeartbeatResponseTopicPartitions) decode(r *wire.Reader, v
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

@@ -52,7 +52,8 @@ type ConsumerGroupMemberMetadataValue struct {
 	// Versions: 0+; nullable: 0+; tagged: 0+ (tag 0).
 	ClassicMemberMetadata *ConsumerGroupMemberMetadataValueClassicMemberMetadata
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -262,11 +263,13 @@ func (v *ConsumerGroupMemberMetadataValue) decode(r *wire.Reader, version int16)
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SubscribedTopicNames")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SubscribedTopicNames")
 			}
+			items = append(items, item)
 		}
 		v.SubscribedTopicNames = items
 	}
@@ -503,7 +506,8 @@ type ConsumerGroupMemberMetadataValueClassicMemberMetadata struct {
 	// Versions: 0+.
 	SupportedProtocols []ConsumerGroupMemberMetadataValueClassicProtocol
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -566,8 +570,9 @@ func (v *ConsumerGroupMemberMetadataValueClassicMemberMetadata) decode(r *wire.R
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SupportedProtocols")
 		}
-		items := make([]ConsumerGroupMemberMetadataValueClassicProtocol, count)
-		for i := range items {
+		items := wire.MakeSlice[ConsumerGroupMemberMetadataValueClassicProtocol](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ConsumerGroupMemberMetadataValueClassicProtocol{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SupportedProtocols")
 			}
@@ -679,7 +684,8 @@ type ConsumerGroupMemberMetadataValueClassicProtocol struct {
 	// Versions: 0+.
 	Metadata []byte
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -18,7 +18,8 @@ type ConsumerGroupPartitionMetadataValue struct {
 	// Versions: 0+.
 	Topics []ConsumerGroupPartitionMetadataValueTopicMetadata
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -152,8 +153,9 @@ func (v *ConsumerGroupPartitionMetadataValue) decode(r *wire.Reader, version int
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]ConsumerGroupPartitionMetadataValueTopicMetadata, count)
-		for i := range items {
+		items := wire.MakeSlice[ConsumerGroupPartitionMetadataValueTopicMetadata](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ConsumerGroupPartitionMetadataValueTopicMetadata{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -258,7 +260,8 @@ type ConsumerGroupPartitionMetadataValueTopicMetadata struct {
 	// Versions: 0+.
 	PartitionMetadata []ConsumerGroupPartitionMetadataValuePartitionMetadata
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -335,8 +338,9 @@ func (v *ConsumerGroupPartitionMetadataValueTopicMetadata) decode(r *wire.Reader
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "PartitionMetadata")
 		}
-		items := make([]ConsumerGroupPartitionMetadataValuePartitionMetadata, count)
-		for i := range items {
+		items := wire.MakeSlice[ConsumerGroupPartitionMetadataValuePartitionMetadata](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ConsumerGroupPartitionMetadataValuePartitionMetadata{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionMetadata")
 			}
@@ -473,7 +477,8 @@ type ConsumerGroupPartitionMetadataValuePartitionMetadata struct {
 	// Versions: 0+.
 	Racks []string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -536,11 +541,13 @@ func (v *ConsumerGroupPartitionMetadataValuePartitionMetadata) decode(r *wire.Re
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Racks")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Racks")
 			}
+			items = append(items, item)
 		}
 		v.Racks = items
 	}

@@ -18,7 +18,8 @@ type ConsumerGroupTargetAssignmentMemberValue struct {
 	// Versions: 0+.
 	TopicPartitions []ConsumerGroupTargetAssignmentMemberValueTopicPartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -152,8 +153,9 @@ func (v *ConsumerGroupTargetAssignmentMemberValue) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TopicPartitions")
 		}
-		items := make([]ConsumerGroupTargetAssignmentMemberValueTopicPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[ConsumerGroupTargetAssignmentMemberValueTopicPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ConsumerGroupTargetAssignmentMemberValueTopicPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TopicPartitions")
 			}
@@ -249,7 +251,8 @@ type ConsumerGroupTargetAssignmentMemberValueTopicPartition struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -308,11 +311,13 @@ func (v *ConsumerGroupTargetAssignmentMemberValueTopicPartition) decode(r *wire.
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

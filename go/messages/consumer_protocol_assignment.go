@@ -152,8 +152,9 @@ func (v *ConsumerProtocolAssignment) decode(r *wire.Reader, version int16) error
 		if count, err = r.ArrayLen(false, false, version); err != nil {
 			return wire.InField(err, "AssignedPartitions")
 		}
-		items := make([]ConsumerProtocolAssignmentTopicPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[ConsumerProtocolAssignmentTopicPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ConsumerProtocolAssignmentTopicPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "AssignedPartitions")
 			}
@@ -303,11 +304,13 @@ func (v *ConsumerProtocolAssignmentTopicPartition) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(false, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

@@ -196,11 +196,13 @@ func (v *ConsumerProtocolSubscription) decode(r *wire.Reader, version int16) err
 		if count, err = r.ArrayLen(false, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(false, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(false, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
+			items = append(items, item)
 		}
 		v.Topics = items
 	}
@@ -213,8 +215,9 @@ func (v *ConsumerProtocolSubscription) decode(r *wire.Reader, version int16) err
 			if count, err = r.ArrayLen(false, false, version); err != nil {
 				return wire.InField(err, "OwnedPartitions")
 			}
-			items := make([]ConsumerProtocolSubscriptionTopicPartition, count)
-			for i := range items {
+			items := wire.MakeSlice[ConsumerProtocolSubscriptionTopicPartition](count)
+			for i := 0; i < count; i++ {
+				items = append(items, ConsumerProtocolSubscriptionTopicPartition{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "OwnedPartitions")
 				}
@@ -447,11 +450,13 @@ func (v *ConsumerProtocolSubscriptionTopicPartition) decode(r *wire.Reader, vers
 		if count, err = r.ArrayLen(false, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

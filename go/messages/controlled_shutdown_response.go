@@ -20,7 +20,8 @@ type ControlledShutdownResponse struct {
 	// Versions: 0+.
 	RemainingPartitions []ControlledShutdownResponseRemainingPartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -165,8 +166,9 @@ func (v *ControlledShutdownResponse) decode(r *wire.Reader, version int16) error
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "RemainingPartitions")
 		}
-		items := make([]ControlledShutdownResponseRemainingPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[ControlledShutdownResponseRemainingPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ControlledShutdownResponseRemainingPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "RemainingPartitions")
 			}
@@ -280,7 +282,8 @@ type ControlledShutdownResponseRemainingPartition struct {
 	// Versions: 0+.
 	PartitionIndex int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

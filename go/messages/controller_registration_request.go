@@ -34,7 +34,8 @@ type ControllerRegistrationRequest struct {
 	// Versions: 0+.
 	Features []ControllerRegistrationRequestFeature
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -199,8 +200,9 @@ func (v *ControllerRegistrationRequest) decode(r *wire.Reader, version int16) er
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Listeners")
 		}
-		items := make([]ControllerRegistrationRequestListener, count)
-		for i := range items {
+		items := wire.MakeSlice[ControllerRegistrationRequestListener](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ControllerRegistrationRequestListener{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Listeners")
 			}
@@ -212,8 +214,9 @@ func (v *ControllerRegistrationRequest) decode(r *wire.Reader, version int16) er
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Features")
 		}
-		items := make([]ControllerRegistrationRequestFeature, count)
-		for i := range items {
+		items := wire.MakeSlice[ControllerRegistrationRequestFeature](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ControllerRegistrationRequestFeature{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Features")
 			}
@@ -391,7 +394,8 @@ type ControllerRegistrationRequestListener struct {
 	// Versions: 0+.
 	SecurityProtocol int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -569,7 +573,8 @@ type ControllerRegistrationRequestFeature struct {
 	// Versions: 0+.
 	MaxSupportedVersion int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

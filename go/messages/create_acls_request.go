@@ -18,7 +18,8 @@ type CreateACLsRequest struct {
 	// Versions: 0+.
 	Creations []CreateACLsRequestACLCreation
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -158,8 +159,9 @@ func (v *CreateACLsRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Creations")
 		}
-		items := make([]CreateACLsRequestACLCreation, count)
-		for i := range items {
+		items := wire.MakeSlice[CreateACLsRequestACLCreation](count)
+		for i := 0; i < count; i++ {
+			items = append(items, CreateACLsRequestACLCreation{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Creations")
 			}
@@ -276,7 +278,8 @@ type CreateACLsRequestACLCreation struct {
 	// Versions: 0+.
 	PermissionType int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -22,7 +22,8 @@ type CreateACLsResponse struct {
 	// Versions: 0+.
 	Results []CreateACLsResponseACLCreationResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -167,8 +168,9 @@ func (v *CreateACLsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Results")
 		}
-		items := make([]CreateACLsResponseACLCreationResult, count)
-		for i := range items {
+		items := wire.MakeSlice[CreateACLsResponseACLCreationResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, CreateACLsResponseACLCreationResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Results")
 			}
@@ -281,7 +283,8 @@ type CreateACLsResponseACLCreationResult struct {
 	// Versions: 0+; nullable: 0+.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

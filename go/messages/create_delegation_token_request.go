@@ -34,7 +34,8 @@ type CreateDelegationTokenRequest struct {
 	// Versions: 0+.
 	MaxLifetimeMs int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -208,8 +209,9 @@ func (v *CreateDelegationTokenRequest) decode(r *wire.Reader, version int16) err
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Renewers")
 		}
-		items := make([]CreateDelegationTokenRequestCreatableRenewers, count)
-		for i := range items {
+		items := wire.MakeSlice[CreateDelegationTokenRequestCreatableRenewers](count)
+		for i := 0; i < count; i++ {
+			items = append(items, CreateDelegationTokenRequestCreatableRenewers{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Renewers")
 			}
@@ -358,7 +360,8 @@ type CreateDelegationTokenRequestCreatableRenewers struct {
 	// Versions: 0+.
 	PrincipalName string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -26,7 +26,8 @@ type CreatePartitionsRequest struct {
 	// Versions: 0+.
 	ValidateOnly bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -170,8 +171,9 @@ func (v *CreatePartitionsRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]CreatePartitionsRequestCreatePartitionsTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[CreatePartitionsRequestCreatePartitionsTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, CreatePartitionsRequestCreatePartitionsTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -307,7 +309,8 @@ type CreatePartitionsRequestCreatePartitionsTopic struct {
 	// Versions: 0+; nullable: 0+.
 	Assignments []CreatePartitionsRequestCreatePartitionsAssignment
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -394,8 +397,9 @@ func (v *CreatePartitionsRequestCreatePartitionsTopic) decode(r *wire.Reader, ve
 		if count < 0 {
 			v.Assignments = nil
 		} else {
-			items := make([]CreatePartitionsRequestCreatePartitionsAssignment, count)
-			for i := range items {
+			items := wire.MakeSlice[CreatePartitionsRequestCreatePartitionsAssignment](count)
+			for i := 0; i < count; i++ {
+				items = append(items, CreatePartitionsRequestCreatePartitionsAssignment{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Assignments")
 				}
@@ -519,7 +523,8 @@ type CreatePartitionsRequestCreatePartitionsAssignment struct {
 	// Versions: 0+; entity: brokerId.
 	BrokerIDs []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -575,11 +580,13 @@ func (v *CreatePartitionsRequestCreatePartitionsAssignment) decode(r *wire.Reade
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "BrokerIDs")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "BrokerIDs")
 			}
+			items = append(items, item)
 		}
 		v.BrokerIDs = items
 	}

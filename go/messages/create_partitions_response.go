@@ -22,7 +22,8 @@ type CreatePartitionsResponse struct {
 	// Versions: 0+.
 	Results []CreatePartitionsResponseCreatePartitionsTopicResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -167,8 +168,9 @@ func (v *CreatePartitionsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Results")
 		}
-		items := make([]CreatePartitionsResponseCreatePartitionsTopicResult, count)
-		for i := range items {
+		items := wire.MakeSlice[CreatePartitionsResponseCreatePartitionsTopicResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, CreatePartitionsResponseCreatePartitionsTopicResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Results")
 			}
@@ -286,7 +288,8 @@ type CreatePartitionsResponseCreatePartitionsTopicResult struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

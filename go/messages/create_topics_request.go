@@ -27,7 +27,8 @@ type CreateTopicsRequest struct {
 	// Versions: 1+; default: false.
 	ValidateOnly bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -178,8 +179,9 @@ func (v *CreateTopicsRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]CreateTopicsRequestCreatableTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[CreateTopicsRequestCreatableTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, CreateTopicsRequestCreatableTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -332,7 +334,8 @@ type CreateTopicsRequestCreatableTopic struct {
 	// Versions: 0+.
 	Configs []CreateTopicsRequestCreatableTopicConfig
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -426,8 +429,9 @@ func (v *CreateTopicsRequestCreatableTopic) decode(r *wire.Reader, version int16
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Assignments")
 		}
-		items := make([]CreateTopicsRequestCreatableReplicaAssignment, count)
-		for i := range items {
+		items := wire.MakeSlice[CreateTopicsRequestCreatableReplicaAssignment](count)
+		for i := 0; i < count; i++ {
+			items = append(items, CreateTopicsRequestCreatableReplicaAssignment{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Assignments")
 			}
@@ -439,8 +443,9 @@ func (v *CreateTopicsRequestCreatableTopic) decode(r *wire.Reader, version int16
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Configs")
 		}
-		items := make([]CreateTopicsRequestCreatableTopicConfig, count)
-		for i := range items {
+		items := wire.MakeSlice[CreateTopicsRequestCreatableTopicConfig](count)
+		for i := 0; i < count; i++ {
+			items = append(items, CreateTopicsRequestCreatableTopicConfig{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Configs")
 			}
@@ -617,7 +622,8 @@ type CreateTopicsRequestCreatableReplicaAssignment struct {
 	// Versions: 0+; entity: brokerId.
 	BrokerIDs []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -679,11 +685,13 @@ func (v *CreateTopicsRequestCreatableReplicaAssignment) decode(r *wire.Reader, v
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "BrokerIDs")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "BrokerIDs")
 			}
+			items = append(items, item)
 		}
 		v.BrokerIDs = items
 	}
@@ -797,7 +805,8 @@ type CreateTopicsRequestCreatableTopicConfig struct {
 	// Versions: 0+; nullable: 0+.
 	Value *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

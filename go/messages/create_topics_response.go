@@ -22,7 +22,8 @@ type CreateTopicsResponse struct {
 	// Versions: 0+.
 	Topics []CreateTopicsResponseCreatableTopicResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -173,8 +174,9 @@ func (v *CreateTopicsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]CreateTopicsResponseCreatableTopicResult, count)
-		for i := range items {
+		items := wire.MakeSlice[CreateTopicsResponseCreatableTopicResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, CreateTopicsResponseCreatableTopicResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -317,7 +319,8 @@ type CreateTopicsResponseCreatableTopicResult struct {
 	// Versions: 5+; nullable: 5+; ignorable.
 	Configs []CreateTopicsResponseCreatableTopicConfigs
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -490,8 +493,9 @@ func (v *CreateTopicsResponseCreatableTopicResult) decode(r *wire.Reader, versio
 			if count < 0 {
 				v.Configs = nil
 			} else {
-				items := make([]CreateTopicsResponseCreatableTopicConfigs, count)
-				for i := range items {
+				items := wire.MakeSlice[CreateTopicsResponseCreatableTopicConfigs](count)
+				for i := 0; i < count; i++ {
+					items = append(items, CreateTopicsResponseCreatableTopicConfigs{})
 					if err = items[i].decode(r, version); err != nil {
 						return wire.InField(wire.InIndex(err, i), "Configs")
 					}
@@ -738,7 +742,8 @@ type CreateTopicsResponseCreatableTopicConfigs struct {
 	// Versions: 5+.
 	IsSensitive bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

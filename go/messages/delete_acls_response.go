@@ -22,7 +22,8 @@ type DeleteACLsResponse struct {
 	// Versions: 0+.
 	FilterResults []DeleteACLsResponseDeleteACLsFilterResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -167,8 +168,9 @@ func (v *DeleteACLsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "FilterResults")
 		}
-		items := make([]DeleteACLsResponseDeleteACLsFilterResult, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteACLsResponseDeleteACLsFilterResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteACLsResponseDeleteACLsFilterResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "FilterResults")
 			}
@@ -285,7 +287,8 @@ type DeleteACLsResponseDeleteACLsFilterResult struct {
 	// Versions: 0+.
 	MatchingACLs []DeleteACLsResponseDeleteACLsMatchingACL
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -360,8 +363,9 @@ func (v *DeleteACLsResponseDeleteACLsFilterResult) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "MatchingACLs")
 		}
-		items := make([]DeleteACLsResponseDeleteACLsMatchingACL, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteACLsResponseDeleteACLsMatchingACL](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteACLsResponseDeleteACLsMatchingACL{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "MatchingACLs")
 			}
@@ -514,7 +518,8 @@ type DeleteACLsResponseDeleteACLsMatchingACL struct {
 	// Versions: 0+.
 	PermissionType int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -17,7 +17,8 @@ type DeleteGroupsRequest struct {
 	// Versions: 0+; entity: groupId.
 	GroupsNames []string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -157,11 +158,13 @@ func (v *DeleteGroupsRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "GroupsNames")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(flexible, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(flexible, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "GroupsNames")
 			}
+			items = append(items, item)
 		}
 		v.GroupsNames = items
 	}

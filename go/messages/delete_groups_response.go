@@ -22,7 +22,8 @@ type DeleteGroupsResponse struct {
 	// Versions: 0+.
 	Results []DeleteGroupsResponseDeletableGroupResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -167,8 +168,9 @@ func (v *DeleteGroupsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Results")
 		}
-		items := make([]DeleteGroupsResponseDeletableGroupResult, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteGroupsResponseDeletableGroupResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteGroupsResponseDeletableGroupResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Results")
 			}
@@ -285,7 +287,8 @@ type DeleteGroupsResponseDeletableGroupResult struct {
 	// Versions: 3+; nullable: 3+; default: null; ignorable.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -21,7 +21,8 @@ type DeleteRecordsRequest struct {
 	// Versions: 0+.
 	TimeoutMs int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -163,8 +164,9 @@ func (v *DeleteRecordsRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]DeleteRecordsRequestDeleteRecordsTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteRecordsRequestDeleteRecordsTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteRecordsRequestDeleteRecordsTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -280,7 +282,8 @@ type DeleteRecordsRequestDeleteRecordsTopic struct {
 	// Versions: 0+.
 	Partitions []DeleteRecordsRequestDeleteRecordsPartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -348,8 +351,9 @@ func (v *DeleteRecordsRequestDeleteRecordsTopic) decode(r *wire.Reader, version 
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]DeleteRecordsRequestDeleteRecordsPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteRecordsRequestDeleteRecordsPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteRecordsRequestDeleteRecordsPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -460,7 +464,8 @@ type DeleteRecordsRequestDeleteRecordsPartition struct {
 	// Versions: 0+.
 	Offset int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

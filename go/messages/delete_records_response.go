@@ -22,7 +22,8 @@ type DeleteRecordsResponse struct {
 	// Versions: 0+.
 	Topics []DeleteRecordsResponseDeleteRecordsTopicResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -167,8 +168,9 @@ func (v *DeleteRecordsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]DeleteRecordsResponseDeleteRecordsTopicResult, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteRecordsResponseDeleteRecordsTopicResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteRecordsResponseDeleteRecordsTopicResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -282,7 +284,8 @@ type DeleteRecordsResponseDeleteRecordsTopicResult struct {
 	// Versions: 0+.
 	Partitions []DeleteRecordsResponseDeleteRecordsPartitionResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -350,8 +353,9 @@ func (v *DeleteRecordsResponseDeleteRecordsTopicResult) decode(r *wire.Reader, v
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]DeleteRecordsResponseDeleteRecordsPartitionResult, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteRecordsResponseDeleteRecordsPartitionResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteRecordsResponseDeleteRecordsPartitionResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -465,7 +469,8 @@ type DeleteRecordsResponseDeleteRecordsPartitionResult struct {
 	// Versions: 0+.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

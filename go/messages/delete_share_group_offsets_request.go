@@ -21,7 +21,8 @@ type DeleteShareGroupOffsetsRequest struct {
 	// Versions: 0+.
 	Topics []DeleteShareGroupOffsetsRequestTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -165,8 +166,9 @@ func (v *DeleteShareGroupOffsetsRequest) decode(r *wire.Reader, version int16) e
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]DeleteShareGroupOffsetsRequestTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteShareGroupOffsetsRequestTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteShareGroupOffsetsRequestTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -270,7 +272,8 @@ type DeleteShareGroupOffsetsRequestTopic struct {
 	// Versions: 0+; entity: topicName.
 	TopicName string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

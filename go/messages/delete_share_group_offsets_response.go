@@ -30,7 +30,8 @@ type DeleteShareGroupOffsetsResponse struct {
 	// Versions: 0+.
 	Responses []DeleteShareGroupOffsetsResponseTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -184,8 +185,9 @@ func (v *DeleteShareGroupOffsetsResponse) decode(r *wire.Reader, version int16) 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Responses")
 		}
-		items := make([]DeleteShareGroupOffsetsResponseTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteShareGroupOffsetsResponseTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteShareGroupOffsetsResponseTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Responses")
 			}
@@ -332,7 +334,8 @@ type DeleteShareGroupOffsetsResponseTopic struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

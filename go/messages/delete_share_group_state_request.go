@@ -22,7 +22,8 @@ type DeleteShareGroupStateRequest struct {
 	// Versions: 0+.
 	Topics []DeleteShareGroupStateRequestDeleteStateData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -166,8 +167,9 @@ func (v *DeleteShareGroupStateRequest) decode(r *wire.Reader, version int16) err
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]DeleteShareGroupStateRequestDeleteStateData, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteShareGroupStateRequestDeleteStateData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteShareGroupStateRequestDeleteStateData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -274,7 +276,8 @@ type DeleteShareGroupStateRequestDeleteStateData struct {
 	// Versions: 0+.
 	Partitions []DeleteShareGroupStateRequestPartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -337,8 +340,9 @@ func (v *DeleteShareGroupStateRequestDeleteStateData) decode(r *wire.Reader, ver
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]DeleteShareGroupStateRequestPartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteShareGroupStateRequestPartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteShareGroupStateRequestPartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -441,7 +445,8 @@ type DeleteShareGroupStateRequestPartitionData struct {
 	// Versions: 0+.
 	Partition int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

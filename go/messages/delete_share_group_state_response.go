@@ -18,7 +18,8 @@ type DeleteShareGroupStateResponse struct {
 	// Versions: 0+.
 	Results []DeleteShareGroupStateResponseDeleteStateResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -155,8 +156,9 @@ func (v *DeleteShareGroupStateResponse) decode(r *wire.Reader, version int16) er
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Results")
 		}
-		items := make([]DeleteShareGroupStateResponseDeleteStateResult, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteShareGroupStateResponseDeleteStateResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteShareGroupStateResponseDeleteStateResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Results")
 			}
@@ -251,7 +253,8 @@ type DeleteShareGroupStateResponseDeleteStateResult struct {
 	// Versions: 0+.
 	Partitions []DeleteShareGroupStateResponsePartitionResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -314,8 +317,9 @@ func (v *DeleteShareGroupStateResponseDeleteStateResult) decode(r *wire.Reader, 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]DeleteShareGroupStateResponsePartitionResult, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteShareGroupStateResponsePartitionResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteShareGroupStateResponsePartitionResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -426,7 +430,8 @@ type DeleteShareGroupStateResponsePartitionResult struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

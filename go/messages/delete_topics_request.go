@@ -26,7 +26,8 @@ type DeleteTopicsRequest struct {
 	// Versions: 0+.
 	TimeoutMs int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -192,8 +193,9 @@ func (v *DeleteTopicsRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "Topics")
 			}
-			items := make([]DeleteTopicsRequestDeleteTopicState, count)
-			for i := range items {
+			items := wire.MakeSlice[DeleteTopicsRequestDeleteTopicState](count)
+			for i := 0; i < count; i++ {
+				items = append(items, DeleteTopicsRequestDeleteTopicState{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Topics")
 				}
@@ -207,11 +209,13 @@ func (v *DeleteTopicsRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "TopicNames")
 			}
-			items := make([]string, count)
-			for i := range items {
-				if items[i], err = r.String(flexible, version); err != nil {
+			items := wire.MakeSlice[string](count)
+			for i := 0; i < count; i++ {
+				var item string
+				if item, err = r.String(flexible, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "TopicNames")
 				}
+				items = append(items, item)
 			}
 			v.TopicNames = items
 		}
@@ -368,7 +372,8 @@ type DeleteTopicsRequestDeleteTopicState struct {
 	// Versions: 6+.
 	TopicID UUID
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

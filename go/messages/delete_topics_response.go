@@ -22,7 +22,8 @@ type DeleteTopicsResponse struct {
 	// Versions: 0+.
 	Responses []DeleteTopicsResponseDeletableTopicResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -173,8 +174,9 @@ func (v *DeleteTopicsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Responses")
 		}
-		items := make([]DeleteTopicsResponseDeletableTopicResult, count)
-		for i := range items {
+		items := wire.MakeSlice[DeleteTopicsResponseDeletableTopicResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DeleteTopicsResponseDeletableTopicResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Responses")
 			}
@@ -300,7 +302,8 @@ type DeleteTopicsResponseDeletableTopicResult struct {
 	// Versions: 5+; nullable: 5+; default: null; ignorable.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -30,7 +30,8 @@ type DescribeACLsResponse struct {
 	// Versions: 0+.
 	Resources []DescribeACLsResponseDescribeACLsResource
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -188,8 +189,9 @@ func (v *DescribeACLsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Resources")
 		}
-		items := make([]DescribeACLsResponseDescribeACLsResource, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeACLsResponseDescribeACLsResource](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeACLsResponseDescribeACLsResource{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Resources")
 			}
@@ -339,7 +341,8 @@ type DescribeACLsResponseDescribeACLsResource struct {
 	// Versions: 0+.
 	ACLs []DescribeACLsResponseACLDescription
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -428,8 +431,9 @@ func (v *DescribeACLsResponseDescribeACLsResource) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "ACLs")
 		}
-		items := make([]DescribeACLsResponseACLDescription, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeACLsResponseACLDescription](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeACLsResponseACLDescription{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ACLs")
 			}
@@ -582,7 +586,8 @@ type DescribeACLsResponseACLDescription struct {
 	// Versions: 0+.
 	PermissionType int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

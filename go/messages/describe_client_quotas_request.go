@@ -22,7 +22,8 @@ type DescribeClientQuotasRequest struct {
 	// Versions: 0+.
 	Strict bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -164,8 +165,9 @@ func (v *DescribeClientQuotasRequest) decode(r *wire.Reader, version int16) erro
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Components")
 		}
-		items := make([]DescribeClientQuotasRequestComponentData, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeClientQuotasRequestComponentData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeClientQuotasRequestComponentData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Components")
 			}
@@ -283,7 +285,8 @@ type DescribeClientQuotasRequestComponentData struct {
 	// Versions: 0+; nullable: 0+.
 	Match *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -31,7 +31,8 @@ type DescribeClientQuotasResponse struct {
 	// Versions: 0+; nullable: 0+.
 	Entries []DescribeClientQuotasResponseEntryData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -202,8 +203,9 @@ func (v *DescribeClientQuotasResponse) decode(r *wire.Reader, version int16) err
 		if count < 0 {
 			v.Entries = nil
 		} else {
-			items := make([]DescribeClientQuotasResponseEntryData, count)
-			for i := range items {
+			items := wire.MakeSlice[DescribeClientQuotasResponseEntryData](count)
+			for i := 0; i < count; i++ {
+				items = append(items, DescribeClientQuotasResponseEntryData{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Entries")
 				}
@@ -347,7 +349,8 @@ type DescribeClientQuotasResponseEntryData struct {
 	// Versions: 0+.
 	Values []DescribeClientQuotasResponseValueData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -421,8 +424,9 @@ func (v *DescribeClientQuotasResponseEntryData) decode(r *wire.Reader, version i
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Entity")
 		}
-		items := make([]DescribeClientQuotasResponseEntityData, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeClientQuotasResponseEntityData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeClientQuotasResponseEntityData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Entity")
 			}
@@ -434,8 +438,9 @@ func (v *DescribeClientQuotasResponseEntryData) decode(r *wire.Reader, version i
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Values")
 		}
-		items := make([]DescribeClientQuotasResponseValueData, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeClientQuotasResponseValueData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeClientQuotasResponseValueData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Values")
 			}
@@ -567,7 +572,8 @@ type DescribeClientQuotasResponseEntityData struct {
 	// Versions: 0+; nullable: 0+.
 	EntityName *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -704,7 +710,8 @@ type DescribeClientQuotasResponseValueData struct {
 	// Versions: 0+.
 	Value float64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -48,7 +48,8 @@ type DescribeClusterResponse struct {
 	// Versions: 0+; default: -2147483648.
 	ClusterAuthorizedOperations int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -232,8 +233,9 @@ func (v *DescribeClusterResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Brokers")
 		}
-		items := make([]DescribeClusterResponseDescribeClusterBroker, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeClusterResponseDescribeClusterBroker](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeClusterResponseDescribeClusterBroker{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Brokers")
 			}
@@ -451,7 +453,8 @@ type DescribeClusterResponseDescribeClusterBroker struct {
 	// Versions: 2+.
 	IsFenced bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -26,7 +26,8 @@ type DescribeConfigsRequest struct {
 	// Versions: 3+; default: false.
 	IncludeDocumentation bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -182,8 +183,9 @@ func (v *DescribeConfigsRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Resources")
 		}
-		items := make([]DescribeConfigsRequestDescribeConfigsResource, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeConfigsRequestDescribeConfigsResource](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeConfigsRequestDescribeConfigsResource{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Resources")
 			}
@@ -327,7 +329,8 @@ type DescribeConfigsRequestDescribeConfigsResource struct {
 	// Versions: 0+; nullable: 0+.
 	ConfigurationKeys []string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -414,11 +417,13 @@ func (v *DescribeConfigsRequestDescribeConfigsResource) decode(r *wire.Reader, v
 		if count < 0 {
 			v.ConfigurationKeys = nil
 		} else {
-			items := make([]string, count)
-			for i := range items {
-				if items[i], err = r.String(flexible, version); err != nil {
+			items := wire.MakeSlice[string](count)
+			for i := 0; i < count; i++ {
+				var item string
+				if item, err = r.String(flexible, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "ConfigurationKeys")
 				}
+				items = append(items, item)
 			}
 			v.ConfigurationKeys = items
 		}

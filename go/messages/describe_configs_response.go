@@ -22,7 +22,8 @@ type DescribeConfigsResponse struct {
 	// Versions: 0+.
 	Results []DescribeConfigsResponseDescribeConfigsResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -167,8 +168,9 @@ func (v *DescribeConfigsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Results")
 		}
-		items := make([]DescribeConfigsResponseDescribeConfigsResult, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeConfigsResponseDescribeConfigsResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeConfigsResponseDescribeConfigsResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Results")
 			}
@@ -295,7 +297,8 @@ type DescribeConfigsResponseDescribeConfigsResult struct {
 	// Versions: 0+.
 	Configs []DescribeConfigsResponseDescribeConfigsResourceResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -384,8 +387,9 @@ func (v *DescribeConfigsResponseDescribeConfigsResult) decode(r *wire.Reader, ve
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Configs")
 		}
-		items := make([]DescribeConfigsResponseDescribeConfigsResourceResult, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeConfigsResponseDescribeConfigsResourceResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeConfigsResponseDescribeConfigsResourceResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Configs")
 			}
@@ -567,7 +571,8 @@ type DescribeConfigsResponseDescribeConfigsResourceResult struct {
 	// Versions: 3+; nullable: 0+; ignorable.
 	Documentation *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -705,8 +710,9 @@ func (v *DescribeConfigsResponseDescribeConfigsResourceResult) decode(r *wire.Re
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "Synonyms")
 			}
-			items := make([]DescribeConfigsResponseDescribeConfigsSynonym, count)
-			for i := range items {
+			items := wire.MakeSlice[DescribeConfigsResponseDescribeConfigsSynonym](count)
+			for i := 0; i < count; i++ {
+				items = append(items, DescribeConfigsResponseDescribeConfigsSynonym{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Synonyms")
 				}
@@ -943,7 +949,8 @@ type DescribeConfigsResponseDescribeConfigsSynonym struct {
 	// Versions: 1+.
 	Source int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

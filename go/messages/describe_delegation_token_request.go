@@ -20,7 +20,8 @@ type DescribeDelegationTokenRequest struct {
 	// Versions: 0+; nullable: 0+.
 	Owners []DescribeDelegationTokenRequestDescribeDelegationTokenOwner
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -173,8 +174,9 @@ func (v *DescribeDelegationTokenRequest) decode(r *wire.Reader, version int16) e
 		if count < 0 {
 			v.Owners = nil
 		} else {
-			items := make([]DescribeDelegationTokenRequestDescribeDelegationTokenOwner, count)
-			for i := range items {
+			items := wire.MakeSlice[DescribeDelegationTokenRequestDescribeDelegationTokenOwner](count)
+			for i := 0; i < count; i++ {
+				items = append(items, DescribeDelegationTokenRequestDescribeDelegationTokenOwner{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Owners")
 				}
@@ -275,7 +277,8 @@ type DescribeDelegationTokenRequestDescribeDelegationTokenOwner struct {
 	// Versions: 0+.
 	PrincipalName string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -27,7 +27,8 @@ type DescribeDelegationTokenResponse struct {
 	// Versions: 0+.
 	ThrottleTimeMs int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -174,8 +175,9 @@ func (v *DescribeDelegationTokenResponse) decode(r *wire.Reader, version int16) 
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Tokens")
 		}
-		items := make([]DescribeDelegationTokenResponseDescribedDelegationToken, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeDelegationTokenResponseDescribedDelegationToken](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeDelegationTokenResponseDescribedDelegationToken{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Tokens")
 			}
@@ -339,7 +341,8 @@ type DescribeDelegationTokenResponseDescribedDelegationToken struct {
 	// Versions: 0+.
 	Renewers []DescribeDelegationTokenResponseDescribedDelegationTokenRenewer
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -482,8 +485,9 @@ func (v *DescribeDelegationTokenResponseDescribedDelegationToken) decode(r *wire
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Renewers")
 		}
-		items := make([]DescribeDelegationTokenResponseDescribedDelegationTokenRenewer, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeDelegationTokenResponseDescribedDelegationTokenRenewer](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeDelegationTokenResponseDescribedDelegationTokenRenewer{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Renewers")
 			}
@@ -709,7 +713,8 @@ type DescribeDelegationTokenResponseDescribedDelegationTokenRenewer struct {
 	// Versions: 0+.
 	PrincipalName string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -22,7 +22,8 @@ type DescribeGroupsResponse struct {
 	// Versions: 0+.
 	Groups []DescribeGroupsResponseDescribedGroup
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -173,8 +174,9 @@ func (v *DescribeGroupsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Groups")
 		}
-		items := make([]DescribeGroupsResponseDescribedGroup, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeGroupsResponseDescribedGroup](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeGroupsResponseDescribedGroup{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Groups")
 			}
@@ -315,7 +317,8 @@ type DescribeGroupsResponseDescribedGroup struct {
 	// Versions: 3+; default: -2147483648.
 	AuthorizedOperations int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -439,8 +442,9 @@ func (v *DescribeGroupsResponseDescribedGroup) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Members")
 		}
-		items := make([]DescribeGroupsResponseDescribedGroupMember, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeGroupsResponseDescribedGroupMember](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeGroupsResponseDescribedGroupMember{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Members")
 			}
@@ -658,7 +662,8 @@ type DescribeGroupsResponseDescribedGroupMember struct {
 	// Versions: 0+.
 	MemberAssignment []byte
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

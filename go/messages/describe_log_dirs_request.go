@@ -19,7 +19,8 @@ type DescribeLogDirsRequest struct {
 	// Versions: 0+; nullable: 0+.
 	Topics []DescribeLogDirsRequestDescribableLogDirTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -172,8 +173,9 @@ func (v *DescribeLogDirsRequest) decode(r *wire.Reader, version int16) error {
 		if count < 0 {
 			v.Topics = nil
 		} else {
-			items := make([]DescribeLogDirsRequestDescribableLogDirTopic, count)
-			for i := range items {
+			items := wire.MakeSlice[DescribeLogDirsRequestDescribableLogDirTopic](count)
+			for i := 0; i < count; i++ {
+				items = append(items, DescribeLogDirsRequestDescribableLogDirTopic{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Topics")
 				}
@@ -274,7 +276,8 @@ type DescribeLogDirsRequestDescribableLogDirTopic struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -338,11 +341,13 @@ func (v *DescribeLogDirsRequestDescribableLogDirTopic) decode(r *wire.Reader, ve
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

@@ -26,7 +26,8 @@ type DescribeLogDirsResponse struct {
 	// Versions: 0+.
 	Results []DescribeLogDirsResponseDescribeLogDirsResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -182,8 +183,9 @@ func (v *DescribeLogDirsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Results")
 		}
-		items := make([]DescribeLogDirsResponseDescribeLogDirsResult, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeLogDirsResponseDescribeLogDirsResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeLogDirsResponseDescribeLogDirsResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Results")
 			}
@@ -334,7 +336,8 @@ type DescribeLogDirsResponseDescribeLogDirsResult struct {
 	// Versions: 5+; default: false; ignorable.
 	IsCordoned bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -431,8 +434,9 @@ func (v *DescribeLogDirsResponseDescribeLogDirsResult) decode(r *wire.Reader, ve
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]DescribeLogDirsResponseDescribeLogDirsTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeLogDirsResponseDescribeLogDirsTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeLogDirsResponseDescribeLogDirsTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -628,7 +632,8 @@ type DescribeLogDirsResponseDescribeLogDirsTopic struct {
 	// Versions: 0+.
 	Partitions []DescribeLogDirsResponseDescribeLogDirsPartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -696,8 +701,9 @@ func (v *DescribeLogDirsResponseDescribeLogDirsTopic) decode(r *wire.Reader, ver
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]DescribeLogDirsResponseDescribeLogDirsPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeLogDirsResponseDescribeLogDirsPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeLogDirsResponseDescribeLogDirsPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -817,7 +823,8 @@ type DescribeLogDirsResponseDescribeLogDirsPartition struct {
 	// Versions: 0+.
 	IsFutureKey bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

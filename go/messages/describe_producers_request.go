@@ -17,7 +17,8 @@ type DescribeProducersRequest struct {
 	// Versions: 0+.
 	Topics []DescribeProducersRequestTopicRequest
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -154,8 +155,9 @@ func (v *DescribeProducersRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]DescribeProducersRequestTopicRequest, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeProducersRequestTopicRequest](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeProducersRequestTopicRequest{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -250,7 +252,8 @@ type DescribeProducersRequestTopicRequest struct {
 	// Versions: 0+.
 	PartitionIndexes []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -311,11 +314,13 @@ func (v *DescribeProducersRequestTopicRequest) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "PartitionIndexes")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionIndexes")
 			}
+			items = append(items, item)
 		}
 		v.PartitionIndexes = items
 	}

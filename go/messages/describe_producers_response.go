@@ -22,7 +22,8 @@ type DescribeProducersResponse struct {
 	// Versions: 0+.
 	Topics []DescribeProducersResponseTopicResponse
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -164,8 +165,9 @@ func (v *DescribeProducersResponse) decode(r *wire.Reader, version int16) error 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]DescribeProducersResponseTopicResponse, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeProducersResponseTopicResponse](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeProducersResponseTopicResponse{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -276,7 +278,8 @@ type DescribeProducersResponseTopicResponse struct {
 	// Versions: 0+.
 	Partitions []DescribeProducersResponsePartitionResponse
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -341,8 +344,9 @@ func (v *DescribeProducersResponseTopicResponse) decode(r *wire.Reader, version 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]DescribeProducersResponsePartitionResponse, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeProducersResponsePartitionResponse](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeProducersResponsePartitionResponse{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -458,7 +462,8 @@ type DescribeProducersResponsePartitionResponse struct {
 	// Versions: 0+.
 	ActiveProducers []DescribeProducersResponseProducerState
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -535,8 +540,9 @@ func (v *DescribeProducersResponsePartitionResponse) decode(r *wire.Reader, vers
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "ActiveProducers")
 		}
-		items := make([]DescribeProducersResponseProducerState, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeProducersResponseProducerState](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeProducersResponseProducerState{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ActiveProducers")
 			}
@@ -692,7 +698,8 @@ type DescribeProducersResponseProducerState struct {
 	// Versions: 0+; default: -1.
 	CurrentTxnStartOffset int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -17,7 +17,8 @@ type DescribeQuorumRequest struct {
 	// Versions: 0+.
 	Topics []DescribeQuorumRequestTopicData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -154,8 +155,9 @@ func (v *DescribeQuorumRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]DescribeQuorumRequestTopicData, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeQuorumRequestTopicData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeQuorumRequestTopicData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -250,7 +252,8 @@ type DescribeQuorumRequestTopicData struct {
 	// Versions: 0+.
 	Partitions []DescribeQuorumRequestPartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -315,8 +318,9 @@ func (v *DescribeQuorumRequestTopicData) decode(r *wire.Reader, version int16) e
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]DescribeQuorumRequestPartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeQuorumRequestPartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeQuorumRequestPartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -419,7 +423,8 @@ type DescribeQuorumRequestPartitionData struct {
 	// Versions: 0+.
 	PartitionIndex int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -29,7 +29,8 @@ type DescribeQuorumResponse struct {
 	// Versions: 2+.
 	Nodes []DescribeQuorumResponseNode
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -204,8 +205,9 @@ func (v *DescribeQuorumResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]DescribeQuorumResponseTopicData, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeQuorumResponseTopicData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeQuorumResponseTopicData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -218,8 +220,9 @@ func (v *DescribeQuorumResponse) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "Nodes")
 			}
-			items := make([]DescribeQuorumResponseNode, count)
-			for i := range items {
+			items := wire.MakeSlice[DescribeQuorumResponseNode](count)
+			for i := 0; i < count; i++ {
+				items = append(items, DescribeQuorumResponseNode{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Nodes")
 				}
@@ -386,7 +389,8 @@ type DescribeQuorumResponseTopicData struct {
 	// Versions: 0+.
 	Partitions []DescribeQuorumResponsePartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -451,8 +455,9 @@ func (v *DescribeQuorumResponseTopicData) decode(r *wire.Reader, version int16) 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]DescribeQuorumResponsePartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeQuorumResponsePartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeQuorumResponsePartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -583,7 +588,8 @@ type DescribeQuorumResponsePartitionData struct {
 	// Versions: 0+.
 	Observers []DescribeQuorumResponseReplicaState
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -699,8 +705,9 @@ func (v *DescribeQuorumResponsePartitionData) decode(r *wire.Reader, version int
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "CurrentVoters")
 		}
-		items := make([]DescribeQuorumResponseReplicaState, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeQuorumResponseReplicaState](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeQuorumResponseReplicaState{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "CurrentVoters")
 			}
@@ -712,8 +719,9 @@ func (v *DescribeQuorumResponsePartitionData) decode(r *wire.Reader, version int
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Observers")
 		}
-		items := make([]DescribeQuorumResponseReplicaState, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeQuorumResponseReplicaState](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeQuorumResponseReplicaState{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Observers")
 			}
@@ -939,7 +947,8 @@ type DescribeQuorumResponseNode struct {
 	// Versions: 2+.
 	Listeners []DescribeQuorumResponseListener
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1002,8 +1011,9 @@ func (v *DescribeQuorumResponseNode) decode(r *wire.Reader, version int16) error
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Listeners")
 		}
-		items := make([]DescribeQuorumResponseListener, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeQuorumResponseListener](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeQuorumResponseListener{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Listeners")
 			}
@@ -1118,7 +1128,8 @@ type DescribeQuorumResponseListener struct {
 	// Versions: 2+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1286,7 +1297,8 @@ type DescribeQuorumResponseReplicaState struct {
 	// Versions: 1+; default: -1; ignorable.
 	LastCaughtUpTimestamp int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

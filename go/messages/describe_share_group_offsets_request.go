@@ -18,7 +18,8 @@ type DescribeShareGroupOffsetsRequest struct {
 	// Versions: 0+.
 	Groups []DescribeShareGroupOffsetsRequestGroup
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -155,8 +156,9 @@ func (v *DescribeShareGroupOffsetsRequest) decode(r *wire.Reader, version int16)
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Groups")
 		}
-		items := make([]DescribeShareGroupOffsetsRequestGroup, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeShareGroupOffsetsRequestGroup](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeShareGroupOffsetsRequestGroup{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Groups")
 			}
@@ -252,7 +254,8 @@ type DescribeShareGroupOffsetsRequestGroup struct {
 	// Versions: 0+; nullable: 0+.
 	Topics []DescribeShareGroupOffsetsRequestTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -330,8 +333,9 @@ func (v *DescribeShareGroupOffsetsRequestGroup) decode(r *wire.Reader, version i
 		if count < 0 {
 			v.Topics = nil
 		} else {
-			items := make([]DescribeShareGroupOffsetsRequestTopic, count)
-			for i := range items {
+			items := wire.MakeSlice[DescribeShareGroupOffsetsRequestTopic](count)
+			for i := 0; i < count; i++ {
+				items = append(items, DescribeShareGroupOffsetsRequestTopic{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Topics")
 				}
@@ -442,7 +446,8 @@ type DescribeShareGroupOffsetsRequestTopic struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -503,11 +508,13 @@ func (v *DescribeShareGroupOffsetsRequestTopic) decode(r *wire.Reader, version i
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

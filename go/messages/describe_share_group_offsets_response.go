@@ -23,7 +23,8 @@ type DescribeShareGroupOffsetsResponse struct {
 	// Versions: 0+.
 	Groups []DescribeShareGroupOffsetsResponseGroup
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -165,8 +166,9 @@ func (v *DescribeShareGroupOffsetsResponse) decode(r *wire.Reader, version int16
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Groups")
 		}
-		items := make([]DescribeShareGroupOffsetsResponseGroup, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeShareGroupOffsetsResponseGroup](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeShareGroupOffsetsResponseGroup{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Groups")
 			}
@@ -285,7 +287,8 @@ type DescribeShareGroupOffsetsResponseGroup struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -358,8 +361,9 @@ func (v *DescribeShareGroupOffsetsResponseGroup) decode(r *wire.Reader, version 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]DescribeShareGroupOffsetsResponseTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeShareGroupOffsetsResponseTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeShareGroupOffsetsResponseTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -502,7 +506,8 @@ type DescribeShareGroupOffsetsResponseTopic struct {
 	// Versions: 0+.
 	Partitions []DescribeShareGroupOffsetsResponsePartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -573,8 +578,9 @@ func (v *DescribeShareGroupOffsetsResponseTopic) decode(r *wire.Reader, version 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]DescribeShareGroupOffsetsResponsePartition, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeShareGroupOffsetsResponsePartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeShareGroupOffsetsResponsePartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -709,7 +715,8 @@ type DescribeShareGroupOffsetsResponsePartition struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

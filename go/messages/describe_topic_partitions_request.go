@@ -26,7 +26,8 @@ type DescribeTopicPartitionsRequest struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	Cursor *DescribeTopicPartitionsRequestCursor
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -178,8 +179,9 @@ func (v *DescribeTopicPartitionsRequest) decode(r *wire.Reader, version int16) e
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]DescribeTopicPartitionsRequestTopicRequest, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeTopicPartitionsRequestTopicRequest](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeTopicPartitionsRequestTopicRequest{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -324,7 +326,8 @@ type DescribeTopicPartitionsRequestTopicRequest struct {
 	// Versions: 0+; entity: topicName.
 	Name string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -435,7 +438,8 @@ type DescribeTopicPartitionsRequestCursor struct {
 	// Versions: 0+.
 	PartitionIndex int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -27,7 +27,8 @@ type DescribeTopicPartitionsResponse struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	NextCursor *DescribeTopicPartitionsResponseCursor
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -181,8 +182,9 @@ func (v *DescribeTopicPartitionsResponse) decode(r *wire.Reader, version int16) 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]DescribeTopicPartitionsResponseTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeTopicPartitionsResponseTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeTopicPartitionsResponseTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -344,7 +346,8 @@ type DescribeTopicPartitionsResponseTopic struct {
 	// Versions: 0+; default: -2147483648.
 	TopicAuthorizedOperations int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -432,8 +435,9 @@ func (v *DescribeTopicPartitionsResponseTopic) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]DescribeTopicPartitionsResponsePartition, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeTopicPartitionsResponsePartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeTopicPartitionsResponsePartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -627,7 +631,8 @@ type DescribeTopicPartitionsResponsePartition struct {
 	// Versions: 0+; ignorable; entity: brokerId.
 	OfflineReplicas []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -763,11 +768,13 @@ func (v *DescribeTopicPartitionsResponsePartition) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "ReplicaNodes")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ReplicaNodes")
 			}
+			items = append(items, item)
 		}
 		v.ReplicaNodes = items
 	}
@@ -776,11 +783,13 @@ func (v *DescribeTopicPartitionsResponsePartition) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "IsrNodes")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "IsrNodes")
 			}
+			items = append(items, item)
 		}
 		v.IsrNodes = items
 	}
@@ -792,11 +801,13 @@ func (v *DescribeTopicPartitionsResponsePartition) decode(r *wire.Reader, versio
 		if count < 0 {
 			v.EligibleLeaderReplicas = nil
 		} else {
-			items := make([]int32, count)
-			for i := range items {
-				if items[i], err = r.Int32(); err != nil {
+			items := wire.MakeSlice[int32](count)
+			for i := 0; i < count; i++ {
+				var item int32
+				if item, err = r.Int32(); err != nil {
 					return wire.InField(wire.InIndex(err, i), "EligibleLeaderReplicas")
 				}
+				items = append(items, item)
 			}
 			v.EligibleLeaderReplicas = items
 		}
@@ -809,11 +820,13 @@ func (v *DescribeTopicPartitionsResponsePartition) decode(r *wire.Reader, versio
 		if count < 0 {
 			v.LastKnownElr = nil
 		} else {
-			items := make([]int32, count)
-			for i := range items {
-				if items[i], err = r.Int32(); err != nil {
+			items := wire.MakeSlice[int32](count)
+			for i := 0; i < count; i++ {
+				var item int32
+				if item, err = r.Int32(); err != nil {
 					return wire.InField(wire.InIndex(err, i), "LastKnownElr")
 				}
+				items = append(items, item)
 			}
 			v.LastKnownElr = items
 		}
@@ -823,11 +836,13 @@ func (v *DescribeTopicPartitionsResponsePartition) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "OfflineReplicas")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "OfflineReplicas")
 			}
+			items = append(items, item)
 		}
 		v.OfflineReplicas = items
 	}
@@ -1148,7 +1163,8 @@ type DescribeTopicPartitionsResponseCursor struct {
 	// Versions: 0+.
 	PartitionIndex int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

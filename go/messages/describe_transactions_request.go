@@ -18,7 +18,8 @@ type DescribeTransactionsRequest struct {
 	// Versions: 0+; entity: transactionalId.
 	TransactionalIDs []string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -155,11 +156,13 @@ func (v *DescribeTransactionsRequest) decode(r *wire.Reader, version int16) erro
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TransactionalIDs")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TransactionalIDs")
 			}
+			items = append(items, item)
 		}
 		v.TransactionalIDs = items
 	}

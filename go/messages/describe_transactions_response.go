@@ -23,7 +23,8 @@ type DescribeTransactionsResponse struct {
 	// Versions: 0+.
 	TransactionStates []DescribeTransactionsResponseTransactionState
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -165,8 +166,9 @@ func (v *DescribeTransactionsResponse) decode(r *wire.Reader, version int16) err
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TransactionStates")
 		}
-		items := make([]DescribeTransactionsResponseTransactionState, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeTransactionsResponseTransactionState](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeTransactionsResponseTransactionState{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TransactionStates")
 			}
@@ -304,7 +306,8 @@ type DescribeTransactionsResponseTransactionState struct {
 	// Versions: 0+.
 	Topics []DescribeTransactionsResponseTopicData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -407,8 +410,9 @@ func (v *DescribeTransactionsResponseTransactionState) decode(r *wire.Reader, ve
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]DescribeTransactionsResponseTopicData, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeTransactionsResponseTopicData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeTransactionsResponseTopicData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -610,7 +614,8 @@ type DescribeTransactionsResponseTopicData struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -671,11 +676,13 @@ func (v *DescribeTransactionsResponseTopicData) decode(r *wire.Reader, version i
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

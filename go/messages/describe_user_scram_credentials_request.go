@@ -18,7 +18,8 @@ type DescribeUserScramCredentialsRequest struct {
 	// Versions: 0+; nullable: 0+.
 	Users []DescribeUserScramCredentialsRequestUserName
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -168,8 +169,9 @@ func (v *DescribeUserScramCredentialsRequest) decode(r *wire.Reader, version int
 		if count < 0 {
 			v.Users = nil
 		} else {
-			items := make([]DescribeUserScramCredentialsRequestUserName, count)
-			for i := range items {
+			items := wire.MakeSlice[DescribeUserScramCredentialsRequestUserName](count)
+			for i := 0; i < count; i++ {
+				items = append(items, DescribeUserScramCredentialsRequestUserName{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Users")
 				}
@@ -264,7 +266,8 @@ type DescribeUserScramCredentialsRequestUserName struct {
 	// Versions: 0+.
 	Name string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -32,7 +32,8 @@ type DescribeUserScramCredentialsResponse struct {
 	// Versions: 0+.
 	Results []DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -187,8 +188,9 @@ func (v *DescribeUserScramCredentialsResponse) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Results")
 		}
-		items := make([]DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Results")
 			}
@@ -337,7 +339,8 @@ type DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult stru
 	// Versions: 0+.
 	CredentialInfos []DescribeUserScramCredentialsResponseCredentialInfo
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -417,8 +420,9 @@ func (v *DescribeUserScramCredentialsResponseDescribeUserScramCredentialsResult)
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "CredentialInfos")
 		}
-		items := make([]DescribeUserScramCredentialsResponseCredentialInfo, count)
-		for i := range items {
+		items := wire.MakeSlice[DescribeUserScramCredentialsResponseCredentialInfo](count)
+		for i := 0; i < count; i++ {
+			items = append(items, DescribeUserScramCredentialsResponseCredentialInfo{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "CredentialInfos")
 			}
@@ -554,7 +558,8 @@ type DescribeUserScramCredentialsResponseCredentialInfo struct {
 	// Versions: 0+.
 	Iterations int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

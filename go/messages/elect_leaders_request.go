@@ -27,7 +27,8 @@ type ElectLeadersRequest struct {
 	// Versions: 0+; default: 60000.
 	TimeoutMs int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -196,8 +197,9 @@ func (v *ElectLeadersRequest) decode(r *wire.Reader, version int16) error {
 		if count < 0 {
 			v.TopicPartitions = nil
 		} else {
-			items := make([]ElectLeadersRequestTopicPartitions, count)
-			for i := range items {
+			items := wire.MakeSlice[ElectLeadersRequestTopicPartitions](count)
+			for i := 0; i < count; i++ {
+				items = append(items, ElectLeadersRequestTopicPartitions{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "TopicPartitions")
 				}
@@ -336,7 +338,8 @@ type ElectLeadersRequestTopicPartitions struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -400,11 +403,13 @@ func (v *ElectLeadersRequestTopicPartitions) decode(r *wire.Reader, version int1
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

@@ -27,7 +27,8 @@ type ElectLeadersResponse struct {
 	// Versions: 0+.
 	ReplicaElectionResults []ElectLeadersResponseReplicaElectionResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -185,8 +186,9 @@ func (v *ElectLeadersResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "ReplicaElectionResults")
 		}
-		items := make([]ElectLeadersResponseReplicaElectionResult, count)
-		for i := range items {
+		items := wire.MakeSlice[ElectLeadersResponseReplicaElectionResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ElectLeadersResponseReplicaElectionResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ReplicaElectionResults")
 			}
@@ -321,7 +323,8 @@ type ElectLeadersResponseReplicaElectionResult struct {
 	// Versions: 0+.
 	PartitionResult []ElectLeadersResponsePartitionResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -389,8 +392,9 @@ func (v *ElectLeadersResponseReplicaElectionResult) decode(r *wire.Reader, versi
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "PartitionResult")
 		}
-		items := make([]ElectLeadersResponsePartitionResult, count)
-		for i := range items {
+		items := wire.MakeSlice[ElectLeadersResponsePartitionResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ElectLeadersResponsePartitionResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionResult")
 			}
@@ -503,7 +507,8 @@ type ElectLeadersResponsePartitionResult struct {
 	// Versions: 0+; nullable: 0+.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -25,7 +25,8 @@ type EndQuorumEpochRequest struct {
 	// Versions: 1+; ignorable.
 	LeaderEndpoints []EndQuorumEpochRequestLeaderEndpoint
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -189,8 +190,9 @@ func (v *EndQuorumEpochRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]EndQuorumEpochRequestTopicData, count)
-		for i := range items {
+		items := wire.MakeSlice[EndQuorumEpochRequestTopicData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, EndQuorumEpochRequestTopicData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -203,8 +205,9 @@ func (v *EndQuorumEpochRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "LeaderEndpoints")
 			}
-			items := make([]EndQuorumEpochRequestLeaderEndpoint, count)
-			for i := range items {
+			items := wire.MakeSlice[EndQuorumEpochRequestLeaderEndpoint](count)
+			for i := 0; i < count; i++ {
+				items = append(items, EndQuorumEpochRequestLeaderEndpoint{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "LeaderEndpoints")
 				}
@@ -353,7 +356,8 @@ type EndQuorumEpochRequestTopicData struct {
 	// Versions: 0+.
 	Partitions []EndQuorumEpochRequestPartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -421,8 +425,9 @@ func (v *EndQuorumEpochRequestTopicData) decode(r *wire.Reader, version int16) e
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]EndQuorumEpochRequestPartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[EndQuorumEpochRequestPartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, EndQuorumEpochRequestPartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -543,7 +548,8 @@ type EndQuorumEpochRequestPartitionData struct {
 	// Versions: 1+; ignorable.
 	PreferredCandidates []EndQuorumEpochRequestReplicaInfo
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -639,11 +645,13 @@ func (v *EndQuorumEpochRequestPartitionData) decode(r *wire.Reader, version int1
 			if count, err = r.ArrayLen(false, false, version); err != nil {
 				return wire.InField(err, "PreferredSuccessors")
 			}
-			items := make([]int32, count)
-			for i := range items {
-				if items[i], err = r.Int32(); err != nil {
+			items := wire.MakeSlice[int32](count)
+			for i := 0; i < count; i++ {
+				var item int32
+				if item, err = r.Int32(); err != nil {
 					return wire.InField(wire.InIndex(err, i), "PreferredSuccessors")
 				}
+				items = append(items, item)
 			}
 			v.PreferredSuccessors = items
 		}
@@ -654,8 +662,9 @@ func (v *EndQuorumEpochRequestPartitionData) decode(r *wire.Reader, version int1
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "PreferredCandidates")
 			}
-			items := make([]EndQuorumEpochRequestReplicaInfo, count)
-			for i := range items {
+			items := wire.MakeSlice[EndQuorumEpochRequestReplicaInfo](count)
+			for i := 0; i < count; i++ {
+				items = append(items, EndQuorumEpochRequestReplicaInfo{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "PreferredCandidates")
 				}
@@ -848,7 +857,8 @@ type EndQuorumEpochRequestReplicaInfo struct {
 	// Versions: 1+.
 	CandidateDirectoryID UUID
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -982,7 +992,8 @@ type EndQuorumEpochRequestLeaderEndpoint struct {
 	// Versions: 1+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

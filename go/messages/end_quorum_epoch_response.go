@@ -25,7 +25,8 @@ type EndQuorumEpochResponse struct {
 	// Versions: 1+; tagged: 1+ (tag 0).
 	NodeEndpoints []EndQuorumEpochResponseNodeEndpoint
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -214,8 +215,9 @@ func (v *EndQuorumEpochResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]EndQuorumEpochResponseTopicData, count)
-		for i := range items {
+		items := wire.MakeSlice[EndQuorumEpochResponseTopicData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, EndQuorumEpochResponseTopicData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -242,8 +244,9 @@ func (v *EndQuorumEpochResponse) decode(r *wire.Reader, version int16) error {
 						if count, err = r.ArrayLen(true, false, version); err != nil {
 							return err
 						}
-						items := make([]EndQuorumEpochResponseNodeEndpoint, count)
-						for i := range items {
+						items := wire.MakeSlice[EndQuorumEpochResponseNodeEndpoint](count)
+						for i := 0; i < count; i++ {
+							items = append(items, EndQuorumEpochResponseNodeEndpoint{})
 							if err = items[i].decode(r, version); err != nil {
 								return wire.InIndex(err, i)
 							}
@@ -387,7 +390,8 @@ type EndQuorumEpochResponseTopicData struct {
 	// Versions: 0+.
 	Partitions []EndQuorumEpochResponsePartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -455,8 +459,9 @@ func (v *EndQuorumEpochResponseTopicData) decode(r *wire.Reader, version int16) 
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]EndQuorumEpochResponsePartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[EndQuorumEpochResponsePartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, EndQuorumEpochResponsePartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -573,7 +578,8 @@ type EndQuorumEpochResponsePartitionData struct {
 	// Versions: 0+.
 	LeaderEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -759,7 +765,8 @@ type EndQuorumEpochResponseNodeEndpoint struct {
 	// Versions: 1+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

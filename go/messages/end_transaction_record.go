@@ -12,7 +12,8 @@ import "github.com/kafka-wire/kafka-wire/go/internal/wire"
 // Valid versions: 0. Flexible versions: 0+.
 type EndTransactionRecord struct {
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -30,7 +30,8 @@ type EndTxnResponse struct {
 	// Versions: 5+; default: -1; ignorable.
 	ProducerEpoch int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

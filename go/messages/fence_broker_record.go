@@ -20,7 +20,8 @@ type FenceBrokerRecord struct {
 	// Versions: 0+.
 	Epoch int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

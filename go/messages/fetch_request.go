@@ -70,7 +70,8 @@ type FetchRequest struct {
 	// Versions: 11+; ignorable.
 	RackID string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -357,8 +358,9 @@ func (v *FetchRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]FetchRequestFetchTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[FetchRequestFetchTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, FetchRequestFetchTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -371,8 +373,9 @@ func (v *FetchRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "ForgottenTopicsData")
 			}
-			items := make([]FetchRequestForgottenTopic, count)
-			for i := range items {
+			items := wire.MakeSlice[FetchRequestForgottenTopic](count)
+			for i := 0; i < count; i++ {
+				items = append(items, FetchRequestForgottenTopic{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "ForgottenTopicsData")
 				}
@@ -717,7 +720,8 @@ type FetchRequestReplicaState struct {
 	// Versions: 15+; default: -1.
 	ReplicaEpoch int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -858,7 +862,8 @@ type FetchRequestFetchTopic struct {
 	// Versions: 0+.
 	Partitions []FetchRequestFetchPartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -944,8 +949,9 @@ func (v *FetchRequestFetchTopic) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]FetchRequestFetchPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[FetchRequestFetchPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, FetchRequestFetchPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -1101,7 +1107,8 @@ type FetchRequestFetchPartition struct {
 	// Versions: 18+; tagged: 18+ (tag 1); default: 9223372036854775807; ignorable.
 	HighWatermark int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1472,7 +1479,8 @@ type FetchRequestForgottenTopic struct {
 	// Versions: 7+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1554,11 +1562,13 @@ func (v *FetchRequestForgottenTopic) decode(r *wire.Reader, version int16) error
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

@@ -35,7 +35,8 @@ type FetchResponse struct {
 	// Versions: 16+; tagged: 16+ (tag 0).
 	NodeEndpoints []FetchResponseNodeEndpoint
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -254,8 +255,9 @@ func (v *FetchResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Responses")
 		}
-		items := make([]FetchResponseFetchableTopicResponse, count)
-		for i := range items {
+		items := wire.MakeSlice[FetchResponseFetchableTopicResponse](count)
+		for i := 0; i < count; i++ {
+			items = append(items, FetchResponseFetchableTopicResponse{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Responses")
 			}
@@ -285,8 +287,9 @@ func (v *FetchResponse) decode(r *wire.Reader, version int16) error {
 						if count, err = r.ArrayLen(true, false, version); err != nil {
 							return err
 						}
-						items := make([]FetchResponseNodeEndpoint, count)
-						for i := range items {
+						items := wire.MakeSlice[FetchResponseNodeEndpoint](count)
+						for i := 0; i < count; i++ {
+							items = append(items, FetchResponseNodeEndpoint{})
 							if err = items[i].decode(r, version); err != nil {
 								return wire.InIndex(err, i)
 							}
@@ -478,7 +481,8 @@ type FetchResponseFetchableTopicResponse struct {
 	// Versions: 0+.
 	Partitions []FetchResponsePartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -564,8 +568,9 @@ func (v *FetchResponseFetchableTopicResponse) decode(r *wire.Reader, version int
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]FetchResponsePartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[FetchResponsePartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, FetchResponsePartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -736,7 +741,8 @@ type FetchResponsePartitionData struct {
 	// Versions: 0+; nullable: 0+.
 	Records []byte
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -951,8 +957,9 @@ func (v *FetchResponsePartitionData) decode(r *wire.Reader, version int16) error
 			if count < 0 {
 				v.AbortedTransactions = nil
 			} else {
-				items := make([]FetchResponseAbortedTransaction, count)
-				for i := range items {
+				items := wire.MakeSlice[FetchResponseAbortedTransaction](count)
+				for i := 0; i < count; i++ {
+					items = append(items, FetchResponseAbortedTransaction{})
 					if err = items[i].decode(r, version); err != nil {
 						return wire.InField(wire.InIndex(err, i), "AbortedTransactions")
 					}
@@ -1265,7 +1272,8 @@ type FetchResponseEpochEndOffset struct {
 	// Versions: 12+; default: -1.
 	EndOffset int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1402,7 +1410,8 @@ type FetchResponseLeaderIDAndEpoch struct {
 	// Versions: 12+; default: -1.
 	LeaderEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1540,7 +1549,8 @@ type FetchResponseSnapshotID struct {
 	// Versions: 0+; default: -1.
 	Epoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1677,7 +1687,8 @@ type FetchResponseAbortedTransaction struct {
 	// Versions: 4+.
 	FirstOffset int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1824,7 +1835,8 @@ type FetchResponseNodeEndpoint struct {
 	// Versions: 16+; nullable: 16+; default: null.
 	Rack *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

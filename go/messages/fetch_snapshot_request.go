@@ -30,7 +30,8 @@ type FetchSnapshotRequest struct {
 	// Versions: 0+.
 	Topics []FetchSnapshotRequestTopicSnapshot
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -200,8 +201,9 @@ func (v *FetchSnapshotRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]FetchSnapshotRequestTopicSnapshot, count)
-		for i := range items {
+		items := wire.MakeSlice[FetchSnapshotRequestTopicSnapshot](count)
+		for i := 0; i < count; i++ {
+			items = append(items, FetchSnapshotRequestTopicSnapshot{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -352,7 +354,8 @@ type FetchSnapshotRequestTopicSnapshot struct {
 	// Versions: 0+.
 	Partitions []FetchSnapshotRequestPartitionSnapshot
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -417,8 +420,9 @@ func (v *FetchSnapshotRequestTopicSnapshot) decode(r *wire.Reader, version int16
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]FetchSnapshotRequestPartitionSnapshot, count)
-		for i := range items {
+		items := wire.MakeSlice[FetchSnapshotRequestPartitionSnapshot](count)
+		for i := 0; i < count; i++ {
+			items = append(items, FetchSnapshotRequestPartitionSnapshot{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -537,7 +541,8 @@ type FetchSnapshotRequestPartitionSnapshot struct {
 	// Versions: 1+; tagged: 1+ (tag 0); ignorable.
 	ReplicaDirectoryID UUID
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -763,7 +768,8 @@ type FetchSnapshotRequestSnapshotID struct {
 	// Versions: 0+.
 	Epoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -30,7 +30,8 @@ type FetchSnapshotResponse struct {
 	// Versions: 1+; tagged: 1+ (tag 0).
 	NodeEndpoints []FetchSnapshotResponseNodeEndpoint
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -213,8 +214,9 @@ func (v *FetchSnapshotResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]FetchSnapshotResponseTopicSnapshot, count)
-		for i := range items {
+		items := wire.MakeSlice[FetchSnapshotResponseTopicSnapshot](count)
+		for i := 0; i < count; i++ {
+			items = append(items, FetchSnapshotResponseTopicSnapshot{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -243,8 +245,9 @@ func (v *FetchSnapshotResponse) decode(r *wire.Reader, version int16) error {
 					if count, err = r.ArrayLen(true, false, version); err != nil {
 						return err
 					}
-					items := make([]FetchSnapshotResponseNodeEndpoint, count)
-					for i := range items {
+					items := wire.MakeSlice[FetchSnapshotResponseNodeEndpoint](count)
+					for i := 0; i < count; i++ {
+						items = append(items, FetchSnapshotResponseNodeEndpoint{})
 						if err = items[i].decode(r, version); err != nil {
 							return wire.InIndex(err, i)
 						}
@@ -403,7 +406,8 @@ type FetchSnapshotResponseTopicSnapshot struct {
 	// Versions: 0+.
 	Partitions []FetchSnapshotResponsePartitionSnapshot
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -468,8 +472,9 @@ func (v *FetchSnapshotResponseTopicSnapshot) decode(r *wire.Reader, version int1
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]FetchSnapshotResponsePartitionSnapshot, count)
-		for i := range items {
+		items := wire.MakeSlice[FetchSnapshotResponsePartitionSnapshot](count)
+		for i := 0; i < count; i++ {
+			items = append(items, FetchSnapshotResponsePartitionSnapshot{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -597,7 +602,8 @@ type FetchSnapshotResponsePartitionSnapshot struct {
 	// Versions: 0+.
 	UnalignedRecords []byte
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -865,7 +871,8 @@ type FetchSnapshotResponseSnapshotID struct {
 	// Versions: 0+.
 	Epoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -999,7 +1006,8 @@ type FetchSnapshotResponseLeaderIDAndEpoch struct {
 	// Versions: 0+.
 	LeaderEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1138,7 +1146,8 @@ type FetchSnapshotResponseNodeEndpoint struct {
 	// Versions: 1+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -25,7 +25,8 @@ type FindCoordinatorRequest struct {
 	// Versions: 4+.
 	CoordinatorKeys []string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -200,11 +201,13 @@ func (v *FindCoordinatorRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "CoordinatorKeys")
 			}
-			items := make([]string, count)
-			for i := range items {
-				if items[i], err = r.String(true, version); err != nil {
+			items := wire.MakeSlice[string](count)
+			for i := 0; i < count; i++ {
+				var item string
+				if item, err = r.String(true, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "CoordinatorKeys")
 				}
+				items = append(items, item)
 			}
 			v.CoordinatorKeys = items
 		}

@@ -42,7 +42,8 @@ type FindCoordinatorResponse struct {
 	// Versions: 4+.
 	Coordinators []FindCoordinatorResponseCoordinator
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -268,8 +269,9 @@ func (v *FindCoordinatorResponse) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "Coordinators")
 			}
-			items := make([]FindCoordinatorResponseCoordinator, count)
-			for i := range items {
+			items := wire.MakeSlice[FindCoordinatorResponseCoordinator](count)
+			for i := 0; i < count; i++ {
+				items = append(items, FindCoordinatorResponseCoordinator{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Coordinators")
 				}
@@ -499,7 +501,8 @@ type FindCoordinatorResponseCoordinator struct {
 	// Versions: 4+; nullable: 4+; ignorable.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

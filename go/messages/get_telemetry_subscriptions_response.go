@@ -55,7 +55,8 @@ type GetTelemetrySubscriptionsResponse struct {
 	// Versions: 0+.
 	RequestedMetrics []string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -227,11 +228,13 @@ func (v *GetTelemetrySubscriptionsResponse) decode(r *wire.Reader, version int16
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "AcceptedCompressionTypes")
 		}
-		items := make([]int8, count)
-		for i := range items {
-			if items[i], err = r.Int8(); err != nil {
+		items := wire.MakeSlice[int8](count)
+		for i := 0; i < count; i++ {
+			var item int8
+			if item, err = r.Int8(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "AcceptedCompressionTypes")
 			}
+			items = append(items, item)
 		}
 		v.AcceptedCompressionTypes = items
 	}
@@ -249,11 +252,13 @@ func (v *GetTelemetrySubscriptionsResponse) decode(r *wire.Reader, version int16
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "RequestedMetrics")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "RequestedMetrics")
 			}
+			items = append(items, item)
 		}
 		v.RequestedMetrics = items
 	}

@@ -36,7 +36,8 @@ type GroupMetadataValue struct {
 	// Versions: 0+.
 	Members []GroupMetadataValueMemberMetadata
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -213,8 +214,9 @@ func (v *GroupMetadataValue) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Members")
 		}
-		items := make([]GroupMetadataValueMemberMetadata, count)
-		for i := range items {
+		items := wire.MakeSlice[GroupMetadataValueMemberMetadata](count)
+		for i := 0; i < count; i++ {
+			items = append(items, GroupMetadataValueMemberMetadata{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Members")
 			}
@@ -407,7 +409,8 @@ type GroupMetadataValueMemberMetadata struct {
 	// Versions: 0+.
 	Assignment []byte
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -22,7 +22,8 @@ type IncrementalAlterConfigsRequest struct {
 	// Versions: 0+.
 	ValidateOnly bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -164,8 +165,9 @@ func (v *IncrementalAlterConfigsRequest) decode(r *wire.Reader, version int16) e
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Resources")
 		}
-		items := make([]IncrementalAlterConfigsRequestAlterConfigsResource, count)
-		for i := range items {
+		items := wire.MakeSlice[IncrementalAlterConfigsRequestAlterConfigsResource](count)
+		for i := 0; i < count; i++ {
+			items = append(items, IncrementalAlterConfigsRequestAlterConfigsResource{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Resources")
 			}
@@ -282,7 +284,8 @@ type IncrementalAlterConfigsRequestAlterConfigsResource struct {
 	// Versions: 0+.
 	Configs []IncrementalAlterConfigsRequestAlterableConfig
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -356,8 +359,9 @@ func (v *IncrementalAlterConfigsRequestAlterConfigsResource) decode(r *wire.Read
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Configs")
 		}
-		items := make([]IncrementalAlterConfigsRequestAlterableConfig, count)
-		for i := range items {
+		items := wire.MakeSlice[IncrementalAlterConfigsRequestAlterableConfig](count)
+		for i := 0; i < count; i++ {
+			items = append(items, IncrementalAlterConfigsRequestAlterableConfig{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Configs")
 			}
@@ -486,7 +490,8 @@ type IncrementalAlterConfigsRequestAlterableConfig struct {
 	// Versions: 0+; nullable: 0+.
 	Value *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

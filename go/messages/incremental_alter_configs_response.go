@@ -23,7 +23,8 @@ type IncrementalAlterConfigsResponse struct {
 	// Versions: 0+.
 	Responses []IncrementalAlterConfigsResponseAlterConfigsResourceResponse
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -168,8 +169,9 @@ func (v *IncrementalAlterConfigsResponse) decode(r *wire.Reader, version int16) 
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Responses")
 		}
-		items := make([]IncrementalAlterConfigsResponseAlterConfigsResourceResponse, count)
-		for i := range items {
+		items := wire.MakeSlice[IncrementalAlterConfigsResponseAlterConfigsResourceResponse](count)
+		for i := 0; i < count; i++ {
+			items = append(items, IncrementalAlterConfigsResponseAlterConfigsResourceResponse{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Responses")
 			}
@@ -291,7 +293,8 @@ type IncrementalAlterConfigsResponseAlterConfigsResourceResponse struct {
 	// Versions: 0+.
 	ResourceName string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

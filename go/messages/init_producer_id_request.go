@@ -44,7 +44,8 @@ type InitProducerIDRequest struct {
 	// Versions: 6+; default: false.
 	KeepPreparedTxn bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

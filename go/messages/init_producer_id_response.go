@@ -40,7 +40,8 @@ type InitProducerIDResponse struct {
 	// Versions: 6+; default: -1.
 	OngoingTxnProducerEpoch int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

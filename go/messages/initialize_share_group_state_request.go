@@ -22,7 +22,8 @@ type InitializeShareGroupStateRequest struct {
 	// Versions: 0+.
 	Topics []InitializeShareGroupStateRequestInitializeStateData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -166,8 +167,9 @@ func (v *InitializeShareGroupStateRequest) decode(r *wire.Reader, version int16)
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]InitializeShareGroupStateRequestInitializeStateData, count)
-		for i := range items {
+		items := wire.MakeSlice[InitializeShareGroupStateRequestInitializeStateData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, InitializeShareGroupStateRequestInitializeStateData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -274,7 +276,8 @@ type InitializeShareGroupStateRequestInitializeStateData struct {
 	// Versions: 0+.
 	Partitions []InitializeShareGroupStateRequestPartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -337,8 +340,9 @@ func (v *InitializeShareGroupStateRequestInitializeStateData) decode(r *wire.Rea
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]InitializeShareGroupStateRequestPartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[InitializeShareGroupStateRequestPartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, InitializeShareGroupStateRequestPartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -450,7 +454,8 @@ type InitializeShareGroupStateRequestPartitionData struct {
 	// Versions: 0+.
 	StartOffset int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -18,7 +18,8 @@ type InitializeShareGroupStateResponse struct {
 	// Versions: 0+.
 	Results []InitializeShareGroupStateResponseInitializeStateResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -155,8 +156,9 @@ func (v *InitializeShareGroupStateResponse) decode(r *wire.Reader, version int16
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Results")
 		}
-		items := make([]InitializeShareGroupStateResponseInitializeStateResult, count)
-		for i := range items {
+		items := wire.MakeSlice[InitializeShareGroupStateResponseInitializeStateResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, InitializeShareGroupStateResponseInitializeStateResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Results")
 			}
@@ -251,7 +253,8 @@ type InitializeShareGroupStateResponseInitializeStateResult struct {
 	// Versions: 0+.
 	Partitions []InitializeShareGroupStateResponsePartitionResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -314,8 +317,9 @@ func (v *InitializeShareGroupStateResponseInitializeStateResult) decode(r *wire.
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]InitializeShareGroupStateResponsePartitionResult, count)
-		for i := range items {
+		items := wire.MakeSlice[InitializeShareGroupStateResponsePartitionResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, InitializeShareGroupStateResponsePartitionResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -427,7 +431,8 @@ type InitializeShareGroupStateResponsePartitionResult struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -48,7 +48,8 @@ type JoinGroupRequest struct {
 	// Versions: 8+; nullable: 8+; default: null; ignorable.
 	Reason *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -249,8 +250,9 @@ func (v *JoinGroupRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Protocols")
 		}
-		items := make([]JoinGroupRequestProtocol, count)
-		for i := range items {
+		items := wire.MakeSlice[JoinGroupRequestProtocol](count)
+		for i := 0; i < count; i++ {
+			items = append(items, JoinGroupRequestProtocol{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Protocols")
 			}
@@ -456,7 +458,8 @@ type JoinGroupRequestProtocol struct {
 	// Versions: 0+.
 	Metadata []byte
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

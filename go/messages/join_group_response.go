@@ -50,7 +50,8 @@ type JoinGroupResponse struct {
 	// Versions: 0+.
 	Members []JoinGroupResponseMember
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -260,8 +261,9 @@ func (v *JoinGroupResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Members")
 		}
-		items := make([]JoinGroupResponseMember, count)
-		for i := range items {
+		items := wire.MakeSlice[JoinGroupResponseMember](count)
+		for i := 0; i < count; i++ {
+			items = append(items, JoinGroupResponseMember{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Members")
 			}
@@ -482,7 +484,8 @@ type JoinGroupResponseMember struct {
 	// Versions: 0+.
 	Metadata []byte
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

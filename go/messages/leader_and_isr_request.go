@@ -44,7 +44,8 @@ type LeaderAndIsrRequest struct {
 	// Versions: 0+.
 	LiveLeaders []LeaderAndIsrRequestLeaderAndIsrLiveLeader
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -271,8 +272,9 @@ func (v *LeaderAndIsrRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(false, false, version); err != nil {
 				return wire.InField(err, "UngroupedPartitionStates")
 			}
-			items := make([]LeaderAndIsrRequestLeaderAndIsrPartitionState, count)
-			for i := range items {
+			items := wire.MakeSlice[LeaderAndIsrRequestLeaderAndIsrPartitionState](count)
+			for i := 0; i < count; i++ {
+				items = append(items, LeaderAndIsrRequestLeaderAndIsrPartitionState{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "UngroupedPartitionStates")
 				}
@@ -286,8 +288,9 @@ func (v *LeaderAndIsrRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "TopicStates")
 			}
-			items := make([]LeaderAndIsrRequestLeaderAndIsrTopicState, count)
-			for i := range items {
+			items := wire.MakeSlice[LeaderAndIsrRequestLeaderAndIsrTopicState](count)
+			for i := 0; i < count; i++ {
+				items = append(items, LeaderAndIsrRequestLeaderAndIsrTopicState{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "TopicStates")
 				}
@@ -300,8 +303,9 @@ func (v *LeaderAndIsrRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "LiveLeaders")
 		}
-		items := make([]LeaderAndIsrRequestLeaderAndIsrLiveLeader, count)
-		for i := range items {
+		items := wire.MakeSlice[LeaderAndIsrRequestLeaderAndIsrLiveLeader](count)
+		for i := 0; i < count; i++ {
+			items = append(items, LeaderAndIsrRequestLeaderAndIsrLiveLeader{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "LiveLeaders")
 			}
@@ -568,7 +572,8 @@ type LeaderAndIsrRequestLeaderAndIsrTopicState struct {
 	// Versions: 2+.
 	PartitionStates []LeaderAndIsrRequestLeaderAndIsrPartitionState
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -648,8 +653,9 @@ func (v *LeaderAndIsrRequestLeaderAndIsrTopicState) decode(r *wire.Reader, versi
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "PartitionStates")
 		}
-		items := make([]LeaderAndIsrRequestLeaderAndIsrPartitionState, count)
-		for i := range items {
+		items := wire.MakeSlice[LeaderAndIsrRequestLeaderAndIsrPartitionState](count)
+		for i := 0; i < count; i++ {
+			items = append(items, LeaderAndIsrRequestLeaderAndIsrPartitionState{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionStates")
 			}
@@ -778,7 +784,8 @@ type LeaderAndIsrRequestLeaderAndIsrLiveLeader struct {
 	// Versions: 0+.
 	Port int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -983,7 +990,8 @@ type LeaderAndIsrRequestLeaderAndIsrPartitionState struct {
 	// Versions: 6+; default: 0.
 	LeaderRecoveryState int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1134,11 +1142,13 @@ func (v *LeaderAndIsrRequestLeaderAndIsrPartitionState) decode(r *wire.Reader, v
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Isr")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Isr")
 			}
+			items = append(items, item)
 		}
 		v.Isr = items
 	}
@@ -1150,11 +1160,13 @@ func (v *LeaderAndIsrRequestLeaderAndIsrPartitionState) decode(r *wire.Reader, v
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Replicas")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Replicas")
 			}
+			items = append(items, item)
 		}
 		v.Replicas = items
 	}
@@ -1164,11 +1176,13 @@ func (v *LeaderAndIsrRequestLeaderAndIsrPartitionState) decode(r *wire.Reader, v
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "AddingReplicas")
 			}
-			items := make([]int32, count)
-			for i := range items {
-				if items[i], err = r.Int32(); err != nil {
+			items := wire.MakeSlice[int32](count)
+			for i := 0; i < count; i++ {
+				var item int32
+				if item, err = r.Int32(); err != nil {
 					return wire.InField(wire.InIndex(err, i), "AddingReplicas")
 				}
+				items = append(items, item)
 			}
 			v.AddingReplicas = items
 		}
@@ -1179,11 +1193,13 @@ func (v *LeaderAndIsrRequestLeaderAndIsrPartitionState) decode(r *wire.Reader, v
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "RemovingReplicas")
 			}
-			items := make([]int32, count)
-			for i := range items {
-				if items[i], err = r.Int32(); err != nil {
+			items := wire.MakeSlice[int32](count)
+			for i := 0; i < count; i++ {
+				var item int32
+				if item, err = r.Int32(); err != nil {
 					return wire.InField(wire.InIndex(err, i), "RemovingReplicas")
 				}
+				items = append(items, item)
 			}
 			v.RemovingReplicas = items
 		}

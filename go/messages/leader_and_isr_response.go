@@ -24,7 +24,8 @@ type LeaderAndIsrResponse struct {
 	// Versions: 5+.
 	Topics []LeaderAndIsrResponseLeaderAndIsrTopicError
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -195,8 +196,9 @@ func (v *LeaderAndIsrResponse) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "PartitionErrors")
 			}
-			items := make([]LeaderAndIsrResponseLeaderAndIsrPartitionError, count)
-			for i := range items {
+			items := wire.MakeSlice[LeaderAndIsrResponseLeaderAndIsrPartitionError](count)
+			for i := 0; i < count; i++ {
+				items = append(items, LeaderAndIsrResponseLeaderAndIsrPartitionError{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "PartitionErrors")
 				}
@@ -210,8 +212,9 @@ func (v *LeaderAndIsrResponse) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "Topics")
 			}
-			items := make([]LeaderAndIsrResponseLeaderAndIsrTopicError, count)
-			for i := range items {
+			items := wire.MakeSlice[LeaderAndIsrResponseLeaderAndIsrTopicError](count)
+			for i := 0; i < count; i++ {
+				items = append(items, LeaderAndIsrResponseLeaderAndIsrTopicError{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Topics")
 				}
@@ -368,7 +371,8 @@ type LeaderAndIsrResponseLeaderAndIsrTopicError struct {
 	// Versions: 5+.
 	PartitionErrors []LeaderAndIsrResponseLeaderAndIsrPartitionError
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -431,8 +435,9 @@ func (v *LeaderAndIsrResponseLeaderAndIsrTopicError) decode(r *wire.Reader, vers
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "PartitionErrors")
 		}
-		items := make([]LeaderAndIsrResponseLeaderAndIsrPartitionError, count)
-		for i := range items {
+		items := wire.MakeSlice[LeaderAndIsrResponseLeaderAndIsrPartitionError](count)
+		for i := 0; i < count; i++ {
+			items = append(items, LeaderAndIsrResponseLeaderAndIsrPartitionError{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionErrors")
 			}
@@ -543,7 +548,8 @@ type LeaderAndIsrResponseLeaderAndIsrPartitionError struct {
 	// Versions: 0+.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -29,7 +29,8 @@ type LeaderChangeMessage struct {
 	// Versions: 0+.
 	GrantingVoters []LeaderChangeMessageVoter
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -186,8 +187,9 @@ func (v *LeaderChangeMessage) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Voters")
 		}
-		items := make([]LeaderChangeMessageVoter, count)
-		for i := range items {
+		items := wire.MakeSlice[LeaderChangeMessageVoter](count)
+		for i := 0; i < count; i++ {
+			items = append(items, LeaderChangeMessageVoter{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Voters")
 			}
@@ -199,8 +201,9 @@ func (v *LeaderChangeMessage) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "GrantingVoters")
 		}
-		items := make([]LeaderChangeMessageVoter, count)
-		for i := range items {
+		items := wire.MakeSlice[LeaderChangeMessageVoter](count)
+		for i := 0; i < count; i++ {
+			items = append(items, LeaderChangeMessageVoter{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "GrantingVoters")
 			}
@@ -361,7 +364,8 @@ type LeaderChangeMessageVoter struct {
 	// Versions: 1+.
 	VoterDirectoryID UUID
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

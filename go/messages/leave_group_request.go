@@ -25,7 +25,8 @@ type LeaveGroupRequest struct {
 	// Versions: 3+.
 	Members []LeaveGroupRequestMemberIdentity
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -194,8 +195,9 @@ func (v *LeaveGroupRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "Members")
 			}
-			items := make([]LeaveGroupRequestMemberIdentity, count)
-			for i := range items {
+			items := wire.MakeSlice[LeaveGroupRequestMemberIdentity](count)
+			for i := 0; i < count; i++ {
+				items = append(items, LeaveGroupRequestMemberIdentity{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Members")
 				}
@@ -329,7 +331,8 @@ type LeaveGroupRequestMemberIdentity struct {
 	// Versions: 5+; nullable: 5+; default: null; ignorable.
 	Reason *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -26,7 +26,8 @@ type LeaveGroupResponse struct {
 	// Versions: 3+.
 	Members []LeaveGroupResponseMemberResponse
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -189,8 +190,9 @@ func (v *LeaveGroupResponse) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "Members")
 			}
-			items := make([]LeaveGroupResponseMemberResponse, count)
-			for i := range items {
+			items := wire.MakeSlice[LeaveGroupResponseMemberResponse](count)
+			for i := 0; i < count; i++ {
+				items = append(items, LeaveGroupResponseMemberResponse{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Members")
 				}
@@ -332,7 +334,8 @@ type LeaveGroupResponseMemberResponse struct {
 	// Versions: 3+.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

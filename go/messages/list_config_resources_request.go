@@ -18,7 +18,8 @@ type ListConfigResourcesRequest struct {
 	// Versions: 1+.
 	ResourceTypes []int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -158,11 +159,13 @@ func (v *ListConfigResourcesRequest) decode(r *wire.Reader, version int16) error
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "ResourceTypes")
 			}
-			items := make([]int8, count)
-			for i := range items {
-				if items[i], err = r.Int8(); err != nil {
+			items := wire.MakeSlice[int8](count)
+			for i := 0; i < count; i++ {
+				var item int8
+				if item, err = r.Int8(); err != nil {
 					return wire.InField(wire.InIndex(err, i), "ResourceTypes")
 				}
+				items = append(items, item)
 			}
 			v.ResourceTypes = items
 		}

@@ -27,7 +27,8 @@ type ListConfigResourcesResponse struct {
 	// Versions: 0+.
 	ConfigResources []ListConfigResourcesResponseConfigResource
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -174,8 +175,9 @@ func (v *ListConfigResourcesResponse) decode(r *wire.Reader, version int16) erro
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "ConfigResources")
 		}
-		items := make([]ListConfigResourcesResponseConfigResource, count)
-		for i := range items {
+		items := wire.MakeSlice[ListConfigResourcesResponseConfigResource](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ListConfigResourcesResponseConfigResource{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ConfigResources")
 			}
@@ -303,7 +305,8 @@ type ListConfigResourcesResponseConfigResource struct {
 	// Versions: 1+; default: 16; ignorable.
 	ResourceType int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -23,7 +23,8 @@ type ListGroupsRequest struct {
 	// Versions: 5+.
 	TypesFilter []string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -188,11 +189,13 @@ func (v *ListGroupsRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "StatesFilter")
 			}
-			items := make([]string, count)
-			for i := range items {
-				if items[i], err = r.String(true, version); err != nil {
+			items := wire.MakeSlice[string](count)
+			for i := 0; i < count; i++ {
+				var item string
+				if item, err = r.String(true, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "StatesFilter")
 				}
+				items = append(items, item)
 			}
 			v.StatesFilter = items
 		}
@@ -203,11 +206,13 @@ func (v *ListGroupsRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "TypesFilter")
 			}
-			items := make([]string, count)
-			for i := range items {
-				if items[i], err = r.String(true, version); err != nil {
+			items := wire.MakeSlice[string](count)
+			for i := 0; i < count; i++ {
+				var item string
+				if item, err = r.String(true, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "TypesFilter")
 				}
+				items = append(items, item)
 			}
 			v.TypesFilter = items
 		}

@@ -26,7 +26,8 @@ type ListGroupsResponse struct {
 	// Versions: 0+.
 	Groups []ListGroupsResponseListedGroup
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -182,8 +183,9 @@ func (v *ListGroupsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Groups")
 		}
-		items := make([]ListGroupsResponseListedGroup, count)
-		for i := range items {
+		items := wire.MakeSlice[ListGroupsResponseListedGroup](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ListGroupsResponseListedGroup{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Groups")
 			}
@@ -324,7 +326,8 @@ type ListGroupsResponseListedGroup struct {
 	// Versions: 5+; ignorable.
 	GroupType string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

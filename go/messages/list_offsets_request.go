@@ -38,7 +38,8 @@ type ListOffsetsRequest struct {
 	// Versions: 10+; ignorable.
 	TimeoutMs int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -202,8 +203,9 @@ func (v *ListOffsetsRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]ListOffsetsRequestListOffsetsTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[ListOffsetsRequestListOffsetsTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ListOffsetsRequestListOffsetsTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -361,7 +363,8 @@ type ListOffsetsRequestListOffsetsTopic struct {
 	// Versions: 0+.
 	Partitions []ListOffsetsRequestListOffsetsPartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -429,8 +432,9 @@ func (v *ListOffsetsRequestListOffsetsTopic) decode(r *wire.Reader, version int1
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]ListOffsetsRequestListOffsetsPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[ListOffsetsRequestListOffsetsPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ListOffsetsRequestListOffsetsPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -547,7 +551,8 @@ type ListOffsetsRequestListOffsetsPartition struct {
 	// Versions: 0; default: 1.
 	MaxNumOffsets int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -22,7 +22,8 @@ type ListOffsetsResponse struct {
 	// Versions: 0+.
 	Topics []ListOffsetsResponseListOffsetsTopicResponse
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -173,8 +174,9 @@ func (v *ListOffsetsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]ListOffsetsResponseListOffsetsTopicResponse, count)
-		for i := range items {
+		items := wire.MakeSlice[ListOffsetsResponseListOffsetsTopicResponse](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ListOffsetsResponseListOffsetsTopicResponse{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -291,7 +293,8 @@ type ListOffsetsResponseListOffsetsTopicResponse struct {
 	// Versions: 0+.
 	Partitions []ListOffsetsResponseListOffsetsPartitionResponse
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -359,8 +362,9 @@ func (v *ListOffsetsResponseListOffsetsTopicResponse) decode(r *wire.Reader, ver
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]ListOffsetsResponseListOffsetsPartitionResponse, count)
-		for i := range items {
+		items := wire.MakeSlice[ListOffsetsResponseListOffsetsPartitionResponse](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ListOffsetsResponseListOffsetsPartitionResponse{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -485,7 +489,8 @@ type ListOffsetsResponseListOffsetsPartitionResponse struct {
 	// Versions: 4+; default: -1.
 	LeaderEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -589,11 +594,13 @@ func (v *ListOffsetsResponseListOffsetsPartitionResponse) decode(r *wire.Reader,
 			if count, err = r.ArrayLen(false, false, version); err != nil {
 				return wire.InField(err, "OldStyleOffsets")
 			}
-			items := make([]int64, count)
-			for i := range items {
-				if items[i], err = r.Int64(); err != nil {
+			items := wire.MakeSlice[int64](count)
+			for i := 0; i < count; i++ {
+				var item int64
+				if item, err = r.Int64(); err != nil {
 					return wire.InField(wire.InIndex(err, i), "OldStyleOffsets")
 				}
+				items = append(items, item)
 			}
 			v.OldStyleOffsets = items
 		}

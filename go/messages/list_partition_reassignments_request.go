@@ -22,7 +22,8 @@ type ListPartitionReassignmentsRequest struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	Topics []ListPartitionReassignmentsRequestListPartitionReassignmentsTopics
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -177,8 +178,9 @@ func (v *ListPartitionReassignmentsRequest) decode(r *wire.Reader, version int16
 		if count < 0 {
 			v.Topics = nil
 		} else {
-			items := make([]ListPartitionReassignmentsRequestListPartitionReassignmentsTopics, count)
-			for i := range items {
+			items := wire.MakeSlice[ListPartitionReassignmentsRequestListPartitionReassignmentsTopics](count)
+			for i := 0; i < count; i++ {
+				items = append(items, ListPartitionReassignmentsRequestListPartitionReassignmentsTopics{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Topics")
 				}
@@ -293,7 +295,8 @@ type ListPartitionReassignmentsRequestListPartitionReassignmentsTopics struct {
 	// Versions: 0+.
 	PartitionIndexes []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -354,11 +357,13 @@ func (v *ListPartitionReassignmentsRequestListPartitionReassignmentsTopics) deco
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "PartitionIndexes")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionIndexes")
 			}
+			items = append(items, item)
 		}
 		v.PartitionIndexes = items
 	}

@@ -31,7 +31,8 @@ type ListPartitionReassignmentsResponse struct {
 	// Versions: 0+.
 	Topics []ListPartitionReassignmentsResponseOngoingTopicReassignment
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -186,8 +187,9 @@ func (v *ListPartitionReassignmentsResponse) decode(r *wire.Reader, version int1
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]ListPartitionReassignmentsResponseOngoingTopicReassignment, count)
-		for i := range items {
+		items := wire.MakeSlice[ListPartitionReassignmentsResponseOngoingTopicReassignment](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ListPartitionReassignmentsResponseOngoingTopicReassignment{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -327,7 +329,8 @@ type ListPartitionReassignmentsResponseOngoingTopicReassignment struct {
 	// Versions: 0+.
 	Partitions []ListPartitionReassignmentsResponseOngoingPartitionReassignment
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -392,8 +395,9 @@ func (v *ListPartitionReassignmentsResponseOngoingTopicReassignment) decode(r *w
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]ListPartitionReassignmentsResponseOngoingPartitionReassignment, count)
-		for i := range items {
+		items := wire.MakeSlice[ListPartitionReassignmentsResponseOngoingPartitionReassignment](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ListPartitionReassignmentsResponseOngoingPartitionReassignment{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -509,7 +513,8 @@ type ListPartitionReassignmentsResponseOngoingPartitionReassignment struct {
 	// Versions: 0+; entity: brokerId.
 	RemovingReplicas []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -588,11 +593,13 @@ func (v *ListPartitionReassignmentsResponseOngoingPartitionReassignment) decode(
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Replicas")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Replicas")
 			}
+			items = append(items, item)
 		}
 		v.Replicas = items
 	}
@@ -601,11 +608,13 @@ func (v *ListPartitionReassignmentsResponseOngoingPartitionReassignment) decode(
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "AddingReplicas")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "AddingReplicas")
 			}
+			items = append(items, item)
 		}
 		v.AddingReplicas = items
 	}
@@ -614,11 +623,13 @@ func (v *ListPartitionReassignmentsResponseOngoingPartitionReassignment) decode(
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "RemovingReplicas")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "RemovingReplicas")
 			}
+			items = append(items, item)
 		}
 		v.RemovingReplicas = items
 	}

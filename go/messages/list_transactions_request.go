@@ -37,7 +37,8 @@ type ListTransactionsRequest struct {
 	// Versions: 2+; nullable: 2+; default: null.
 	TransactionalIDPattern *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -202,11 +203,13 @@ func (v *ListTransactionsRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "StateFilters")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "StateFilters")
 			}
+			items = append(items, item)
 		}
 		v.StateFilters = items
 	}
@@ -215,11 +218,13 @@ func (v *ListTransactionsRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "ProducerIDFilters")
 		}
-		items := make([]int64, count)
-		for i := range items {
-			if items[i], err = r.Int64(); err != nil {
+		items := wire.MakeSlice[int64](count)
+		for i := 0; i < count; i++ {
+			var item int64
+			if item, err = r.Int64(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ProducerIDFilters")
 			}
+			items = append(items, item)
 		}
 		v.ProducerIDFilters = items
 	}

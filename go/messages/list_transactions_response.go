@@ -31,7 +31,8 @@ type ListTransactionsResponse struct {
 	// Versions: 0+.
 	TransactionStates []ListTransactionsResponseTransactionState
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -191,11 +192,13 @@ func (v *ListTransactionsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "UnknownStateFilters")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "UnknownStateFilters")
 			}
+			items = append(items, item)
 		}
 		v.UnknownStateFilters = items
 	}
@@ -204,8 +207,9 @@ func (v *ListTransactionsResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TransactionStates")
 		}
-		items := make([]ListTransactionsResponseTransactionState, count)
-		for i := range items {
+		items := wire.MakeSlice[ListTransactionsResponseTransactionState](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ListTransactionsResponseTransactionState{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TransactionStates")
 			}
@@ -372,7 +376,8 @@ type ListTransactionsResponseTransactionState struct {
 	// Versions: 0+.
 	TransactionState string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -2,8 +2,10 @@ package messages_test
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -210,5 +212,29 @@ func TestJSONRefusals(t *testing.T) {
 	}
 	if m.GroupID != "g" || m.GenerationID != 1 || m.MemberID != "m" || m.GroupInstanceID != nil {
 		t.Fatalf("decoded %+v", m)
+	}
+}
+
+// An array's count is only known to fit the bytes remaining; what decoding
+// reserves for its elements before reading them stays near the input's
+// size, however large an element is in memory.
+func TestArraysDoNotReserveMoreThanTheInputPays(t *testing.T) {
+	const count = 1 << 20
+	// MetadataResponse v12: throttle time, then the brokers (a compact
+	// array), whose first element is cut off by a null host.
+	input := []byte{0, 0, 0, 0}
+	input = binary.AppendUvarint(input, count+1)
+	input = append(input, make([]byte, count)...)
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	var m messages.MetadataResponse
+	err := m.Decode(input, 12)
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, messages.ErrNullNotAllowed) {
+		t.Fatalf("Decode: %v, want a null host refused", err)
+	}
+	if reserved := after.TotalAlloc - before.TotalAlloc; reserved > 2*uint64(len(input)) {
+		t.Fatalf("decoding a %d-byte input allocated %d bytes", len(input), reserved)
 	}
 }

@@ -30,7 +30,8 @@ type MetadataRequest struct {
 	// Versions: 8+.
 	IncludeTopicAuthorizedOperations bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -208,8 +209,9 @@ func (v *MetadataRequest) decode(r *wire.Reader, version int16) error {
 		if count < 0 {
 			v.Topics = nil
 		} else {
-			items := make([]MetadataRequestTopic, count)
-			for i := range items {
+			items := wire.MakeSlice[MetadataRequestTopic](count)
+			for i := 0; i < count; i++ {
+				items = append(items, MetadataRequestTopic{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Topics")
 				}
@@ -372,7 +374,8 @@ type MetadataRequestTopic struct {
 	// Versions: 0+; nullable: 10+; entity: topicName.
 	Name *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -42,7 +42,8 @@ type MetadataResponse struct {
 	// Versions: 13+; ignorable.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -236,8 +237,9 @@ func (v *MetadataResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Brokers")
 		}
-		items := make([]MetadataResponseBroker, count)
-		for i := range items {
+		items := wire.MakeSlice[MetadataResponseBroker](count)
+		for i := 0; i < count; i++ {
+			items = append(items, MetadataResponseBroker{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Brokers")
 			}
@@ -259,8 +261,9 @@ func (v *MetadataResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]MetadataResponseTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[MetadataResponseTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, MetadataResponseTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -506,7 +509,8 @@ type MetadataResponseBroker struct {
 	// Versions: 1+; nullable: 1+; default: null; ignorable.
 	Rack *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -713,7 +717,8 @@ type MetadataResponseTopic struct {
 	// Versions: 8+; default: -2147483648.
 	TopicAuthorizedOperations int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -822,8 +827,9 @@ func (v *MetadataResponseTopic) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]MetadataResponsePartition, count)
-		for i := range items {
+		items := wire.MakeSlice[MetadataResponsePartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, MetadataResponsePartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -1025,7 +1031,8 @@ type MetadataResponsePartition struct {
 	// Versions: 5+; ignorable; entity: brokerId.
 	OfflineReplicas []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1136,11 +1143,13 @@ func (v *MetadataResponsePartition) decode(r *wire.Reader, version int16) error 
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "ReplicaNodes")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ReplicaNodes")
 			}
+			items = append(items, item)
 		}
 		v.ReplicaNodes = items
 	}
@@ -1149,11 +1158,13 @@ func (v *MetadataResponsePartition) decode(r *wire.Reader, version int16) error 
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "IsrNodes")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "IsrNodes")
 			}
+			items = append(items, item)
 		}
 		v.IsrNodes = items
 	}
@@ -1163,11 +1174,13 @@ func (v *MetadataResponsePartition) decode(r *wire.Reader, version int16) error 
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "OfflineReplicas")
 			}
-			items := make([]int32, count)
-			for i := range items {
-				if items[i], err = r.Int32(); err != nil {
+			items := wire.MakeSlice[int32](count)
+			for i := 0; i < count; i++ {
+				var item int32
+				if item, err = r.Int32(); err != nil {
 					return wire.InField(wire.InIndex(err, i), "OfflineReplicas")
 				}
+				items = append(items, item)
 			}
 			v.OfflineReplicas = items
 		}

@@ -39,7 +39,8 @@ type OffsetCommitRequest struct {
 	// Versions: 0+.
 	Topics []OffsetCommitRequestTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -238,8 +239,9 @@ func (v *OffsetCommitRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]OffsetCommitRequestTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetCommitRequestTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetCommitRequestTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -424,7 +426,8 @@ type OffsetCommitRequestTopic struct {
 	// Versions: 0+.
 	Partitions []OffsetCommitRequestPartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -510,8 +513,9 @@ func (v *OffsetCommitRequestTopic) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]OffsetCommitRequestPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetCommitRequestPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetCommitRequestPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -652,7 +656,8 @@ type OffsetCommitRequestPartition struct {
 	// Versions: 0+; nullable: 0+.
 	CommittedMetadata *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

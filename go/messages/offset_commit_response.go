@@ -22,7 +22,8 @@ type OffsetCommitResponse struct {
 	// Versions: 0+.
 	Topics []OffsetCommitResponseTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -173,8 +174,9 @@ func (v *OffsetCommitResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]OffsetCommitResponseTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetCommitResponseTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetCommitResponseTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -295,7 +297,8 @@ type OffsetCommitResponseTopic struct {
 	// Versions: 0+.
 	Partitions []OffsetCommitResponsePartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -381,8 +384,9 @@ func (v *OffsetCommitResponseTopic) decode(r *wire.Reader, version int16) error 
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]OffsetCommitResponsePartition, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetCommitResponsePartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetCommitResponsePartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -511,7 +515,8 @@ type OffsetCommitResponsePartition struct {
 	// Versions: 0+.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

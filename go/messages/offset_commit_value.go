@@ -36,7 +36,8 @@ type OffsetCommitValue struct {
 	// Versions: 4+; tagged: 4+ (tag 0); ignorable.
 	TopicID UUID
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

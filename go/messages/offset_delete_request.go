@@ -158,8 +158,9 @@ func (v *OffsetDeleteRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(false, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]OffsetDeleteRequestTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetDeleteRequestTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetDeleteRequestTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -309,8 +310,9 @@ func (v *OffsetDeleteRequestTopic) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(false, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]OffsetDeleteRequestPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetDeleteRequestPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetDeleteRequestPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}

@@ -166,8 +166,9 @@ func (v *OffsetDeleteResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(false, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]OffsetDeleteResponseTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetDeleteResponseTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetDeleteResponseTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -337,8 +338,9 @@ func (v *OffsetDeleteResponseTopic) decode(r *wire.Reader, version int16) error 
 		if count, err = r.ArrayLen(false, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]OffsetDeleteResponsePartition, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetDeleteResponsePartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetDeleteResponsePartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}

@@ -32,7 +32,8 @@ type OffsetFetchRequest struct {
 	// Versions: 7+; default: false.
 	RequireStable bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -234,8 +235,9 @@ func (v *OffsetFetchRequest) decode(r *wire.Reader, version int16) error {
 			if count < 0 {
 				v.Topics = nil
 			} else {
-				items := make([]OffsetFetchRequestTopic, count)
-				for i := range items {
+				items := wire.MakeSlice[OffsetFetchRequestTopic](count)
+				for i := 0; i < count; i++ {
+					items = append(items, OffsetFetchRequestTopic{})
 					if err = items[i].decode(r, version); err != nil {
 						return wire.InField(wire.InIndex(err, i), "Topics")
 					}
@@ -250,8 +252,9 @@ func (v *OffsetFetchRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "Groups")
 			}
-			items := make([]OffsetFetchRequestGroup, count)
-			for i := range items {
+			items := wire.MakeSlice[OffsetFetchRequestGroup](count)
+			for i := 0; i < count; i++ {
+				items = append(items, OffsetFetchRequestGroup{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Groups")
 				}
@@ -432,7 +435,8 @@ type OffsetFetchRequestTopic struct {
 	// Versions: 0-7.
 	PartitionIndexes []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -496,11 +500,13 @@ func (v *OffsetFetchRequestTopic) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "PartitionIndexes")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionIndexes")
 			}
+			items = append(items, item)
 		}
 		v.PartitionIndexes = items
 	}
@@ -619,7 +625,8 @@ type OffsetFetchRequestGroup struct {
 	// Versions: 8+; nullable: 8+.
 	Topics []OffsetFetchRequestTopics
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -724,8 +731,9 @@ func (v *OffsetFetchRequestGroup) decode(r *wire.Reader, version int16) error {
 		if count < 0 {
 			v.Topics = nil
 		} else {
-			items := make([]OffsetFetchRequestTopics, count)
-			for i := range items {
+			items := wire.MakeSlice[OffsetFetchRequestTopics](count)
+			for i := 0; i < count; i++ {
+				items = append(items, OffsetFetchRequestTopics{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Topics")
 				}
@@ -876,7 +884,8 @@ type OffsetFetchRequestTopics struct {
 	// Versions: 8+.
 	PartitionIndexes []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -955,11 +964,13 @@ func (v *OffsetFetchRequestTopics) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "PartitionIndexes")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionIndexes")
 			}
+			items = append(items, item)
 		}
 		v.PartitionIndexes = items
 	}

@@ -30,7 +30,8 @@ type OffsetFetchResponse struct {
 	// Versions: 8+.
 	Groups []OffsetFetchResponseGroup
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -213,8 +214,9 @@ func (v *OffsetFetchResponse) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "Topics")
 			}
-			items := make([]OffsetFetchResponseTopic, count)
-			for i := range items {
+			items := wire.MakeSlice[OffsetFetchResponseTopic](count)
+			for i := 0; i < count; i++ {
+				items = append(items, OffsetFetchResponseTopic{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Topics")
 				}
@@ -233,8 +235,9 @@ func (v *OffsetFetchResponse) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "Groups")
 			}
-			items := make([]OffsetFetchResponseGroup, count)
-			for i := range items {
+			items := wire.MakeSlice[OffsetFetchResponseGroup](count)
+			for i := 0; i < count; i++ {
+				items = append(items, OffsetFetchResponseGroup{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Groups")
 				}
@@ -415,7 +418,8 @@ type OffsetFetchResponseTopic struct {
 	// Versions: 0-7.
 	Partitions []OffsetFetchResponsePartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -483,8 +487,9 @@ func (v *OffsetFetchResponseTopic) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]OffsetFetchResponsePartition, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetFetchResponsePartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetFetchResponsePartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -605,7 +610,8 @@ type OffsetFetchResponsePartition struct {
 	// Versions: 0-7.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -825,7 +831,8 @@ type OffsetFetchResponseGroup struct {
 	// Versions: 8+; default: 0.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -893,8 +900,9 @@ func (v *OffsetFetchResponseGroup) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]OffsetFetchResponseTopics, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetFetchResponseTopics](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetFetchResponseTopics{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -1024,7 +1032,8 @@ type OffsetFetchResponseTopics struct {
 	// Versions: 8+.
 	Partitions []OffsetFetchResponsePartitions
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1107,8 +1116,9 @@ func (v *OffsetFetchResponseTopics) decode(r *wire.Reader, version int16) error 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]OffsetFetchResponsePartitions, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetFetchResponsePartitions](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetFetchResponsePartitions{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -1247,7 +1257,8 @@ type OffsetFetchResponsePartitions struct {
 	// Versions: 8+.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

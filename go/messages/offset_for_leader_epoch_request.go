@@ -22,7 +22,8 @@ type OffsetForLeaderEpochRequest struct {
 	// Versions: 0+.
 	Topics []OffsetForLeaderEpochRequestOffsetForLeaderTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -174,8 +175,9 @@ func (v *OffsetForLeaderEpochRequest) decode(r *wire.Reader, version int16) erro
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]OffsetForLeaderEpochRequestOffsetForLeaderTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetForLeaderEpochRequestOffsetForLeaderTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetForLeaderEpochRequestOffsetForLeaderTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -292,7 +294,8 @@ type OffsetForLeaderEpochRequestOffsetForLeaderTopic struct {
 	// Versions: 0+.
 	Partitions []OffsetForLeaderEpochRequestOffsetForLeaderPartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -360,8 +363,9 @@ func (v *OffsetForLeaderEpochRequestOffsetForLeaderTopic) decode(r *wire.Reader,
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]OffsetForLeaderEpochRequestOffsetForLeaderPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetForLeaderEpochRequestOffsetForLeaderPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetForLeaderEpochRequestOffsetForLeaderPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -478,7 +482,8 @@ type OffsetForLeaderEpochRequestOffsetForLeaderPartition struct {
 	// Versions: 0+.
 	LeaderEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

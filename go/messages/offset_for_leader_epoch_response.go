@@ -23,7 +23,8 @@ type OffsetForLeaderEpochResponse struct {
 	// Versions: 0+.
 	Topics []OffsetForLeaderEpochResponseOffsetForLeaderTopicResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -174,8 +175,9 @@ func (v *OffsetForLeaderEpochResponse) decode(r *wire.Reader, version int16) err
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]OffsetForLeaderEpochResponseOffsetForLeaderTopicResult, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetForLeaderEpochResponseOffsetForLeaderTopicResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetForLeaderEpochResponseOffsetForLeaderTopicResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -293,7 +295,8 @@ type OffsetForLeaderEpochResponseOffsetForLeaderTopicResult struct {
 	// Versions: 0+.
 	Partitions []OffsetForLeaderEpochResponseEpochEndOffset
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -361,8 +364,9 @@ func (v *OffsetForLeaderEpochResponseOffsetForLeaderTopicResult) decode(r *wire.
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]OffsetForLeaderEpochResponseEpochEndOffset, count)
-		for i := range items {
+		items := wire.MakeSlice[OffsetForLeaderEpochResponseEpochEndOffset](count)
+		for i := 0; i < count; i++ {
+			items = append(items, OffsetForLeaderEpochResponseEpochEndOffset{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -480,7 +484,8 @@ type OffsetForLeaderEpochResponseEpochEndOffset struct {
 	// Versions: 0+; default: -1.
 	EndOffset int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

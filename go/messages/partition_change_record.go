@@ -69,7 +69,8 @@ type PartitionChangeRecord struct {
 	// brokerId.
 	LastKnownElr []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -515,11 +516,13 @@ func (v *PartitionChangeRecord) decode(r *wire.Reader, version int16) error {
 					if count < 0 {
 						v.Isr = nil
 					} else {
-						items := make([]int32, count)
-						for i := range items {
-							if items[i], err = r.Int32(); err != nil {
+						items := wire.MakeSlice[int32](count)
+						for i := 0; i < count; i++ {
+							var item int32
+							if item, err = r.Int32(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.Isr = items
 					}
@@ -553,11 +556,13 @@ func (v *PartitionChangeRecord) decode(r *wire.Reader, version int16) error {
 					if count < 0 {
 						v.Replicas = nil
 					} else {
-						items := make([]int32, count)
-						for i := range items {
-							if items[i], err = r.Int32(); err != nil {
+						items := wire.MakeSlice[int32](count)
+						for i := 0; i < count; i++ {
+							var item int32
+							if item, err = r.Int32(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.Replicas = items
 					}
@@ -579,11 +584,13 @@ func (v *PartitionChangeRecord) decode(r *wire.Reader, version int16) error {
 					if count < 0 {
 						v.RemovingReplicas = nil
 					} else {
-						items := make([]int32, count)
-						for i := range items {
-							if items[i], err = r.Int32(); err != nil {
+						items := wire.MakeSlice[int32](count)
+						for i := 0; i < count; i++ {
+							var item int32
+							if item, err = r.Int32(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.RemovingReplicas = items
 					}
@@ -605,11 +612,13 @@ func (v *PartitionChangeRecord) decode(r *wire.Reader, version int16) error {
 					if count < 0 {
 						v.AddingReplicas = nil
 					} else {
-						items := make([]int32, count)
-						for i := range items {
-							if items[i], err = r.Int32(); err != nil {
+						items := wire.MakeSlice[int32](count)
+						for i := 0; i < count; i++ {
+							var item int32
+							if item, err = r.Int32(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.AddingReplicas = items
 					}
@@ -646,11 +655,13 @@ func (v *PartitionChangeRecord) decode(r *wire.Reader, version int16) error {
 					if count < 0 {
 						v.EligibleLeaderReplicas = nil
 					} else {
-						items := make([]int32, count)
-						for i := range items {
-							if items[i], err = r.Int32(); err != nil {
+						items := wire.MakeSlice[int32](count)
+						for i := 0; i < count; i++ {
+							var item int32
+							if item, err = r.Int32(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.EligibleLeaderReplicas = items
 					}
@@ -675,11 +686,13 @@ func (v *PartitionChangeRecord) decode(r *wire.Reader, version int16) error {
 					if count < 0 {
 						v.LastKnownElr = nil
 					} else {
-						items := make([]int32, count)
-						for i := range items {
-							if items[i], err = r.Int32(); err != nil {
+						items := wire.MakeSlice[int32](count)
+						for i := 0; i < count; i++ {
+							var item int32
+							if item, err = r.Int32(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.LastKnownElr = items
 					}
@@ -704,11 +717,13 @@ func (v *PartitionChangeRecord) decode(r *wire.Reader, version int16) error {
 					if count < 0 {
 						v.Directories = nil
 					} else {
-						items := make([]UUID, count)
-						for i := range items {
-							if items[i], err = r.UUID(); err != nil {
+						items := wire.MakeSlice[UUID](count)
+						for i := 0; i < count; i++ {
+							var item UUID
+							if item, err = r.UUID(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.Directories = items
 					}

@@ -69,7 +69,8 @@ type PartitionRecord struct {
 	// brokerId.
 	LastKnownElr []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -358,11 +359,13 @@ func (v *PartitionRecord) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Replicas")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Replicas")
 			}
+			items = append(items, item)
 		}
 		v.Replicas = items
 	}
@@ -371,11 +374,13 @@ func (v *PartitionRecord) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Isr")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Isr")
 			}
+			items = append(items, item)
 		}
 		v.Isr = items
 	}
@@ -384,11 +389,13 @@ func (v *PartitionRecord) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "RemovingReplicas")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "RemovingReplicas")
 			}
+			items = append(items, item)
 		}
 		v.RemovingReplicas = items
 	}
@@ -397,11 +404,13 @@ func (v *PartitionRecord) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "AddingReplicas")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "AddingReplicas")
 			}
+			items = append(items, item)
 		}
 		v.AddingReplicas = items
 	}
@@ -420,11 +429,13 @@ func (v *PartitionRecord) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "Directories")
 			}
-			items := make([]UUID, count)
-			for i := range items {
-				if items[i], err = r.UUID(); err != nil {
+			items := wire.MakeSlice[UUID](count)
+			for i := 0; i < count; i++ {
+				var item UUID
+				if item, err = r.UUID(); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Directories")
 				}
+				items = append(items, item)
 			}
 			v.Directories = items
 		}
@@ -466,11 +477,13 @@ func (v *PartitionRecord) decode(r *wire.Reader, version int16) error {
 					if count < 0 {
 						v.EligibleLeaderReplicas = nil
 					} else {
-						items := make([]int32, count)
-						for i := range items {
-							if items[i], err = r.Int32(); err != nil {
+						items := wire.MakeSlice[int32](count)
+						for i := 0; i < count; i++ {
+							var item int32
+							if item, err = r.Int32(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.EligibleLeaderReplicas = items
 					}
@@ -495,11 +508,13 @@ func (v *PartitionRecord) decode(r *wire.Reader, version int16) error {
 					if count < 0 {
 						v.LastKnownElr = nil
 					} else {
-						items := make([]int32, count)
-						for i := range items {
-							if items[i], err = r.Int32(); err != nil {
+						items := wire.MakeSlice[int32](count)
+						for i := 0; i < count; i++ {
+							var item int32
+							if item, err = r.Int32(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.LastKnownElr = items
 					}

@@ -32,7 +32,8 @@ type ProduceRequest struct {
 	// Versions: 0+.
 	TopicData []ProduceRequestTopicProduceData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -197,8 +198,9 @@ func (v *ProduceRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "TopicData")
 		}
-		items := make([]ProduceRequestTopicProduceData, count)
-		for i := range items {
+		items := wire.MakeSlice[ProduceRequestTopicProduceData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ProduceRequestTopicProduceData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TopicData")
 			}
@@ -347,7 +349,8 @@ type ProduceRequestTopicProduceData struct {
 	// Versions: 0+.
 	PartitionData []ProduceRequestPartitionProduceData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -433,8 +436,9 @@ func (v *ProduceRequestTopicProduceData) decode(r *wire.Reader, version int16) e
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "PartitionData")
 		}
-		items := make([]ProduceRequestPartitionProduceData, count)
-		for i := range items {
+		items := wire.MakeSlice[ProduceRequestPartitionProduceData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ProduceRequestPartitionProduceData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionData")
 			}
@@ -563,7 +567,8 @@ type ProduceRequestPartitionProduceData struct {
 	// Versions: 0+; nullable: 0+.
 	Records []byte
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

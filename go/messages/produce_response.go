@@ -27,7 +27,8 @@ type ProduceResponse struct {
 	// Versions: 10+; tagged: 10+ (tag 0).
 	NodeEndpoints []ProduceResponseNodeEndpoint
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -217,8 +218,9 @@ func (v *ProduceResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Responses")
 		}
-		items := make([]ProduceResponseTopicProduceResponse, count)
-		for i := range items {
+		items := wire.MakeSlice[ProduceResponseTopicProduceResponse](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ProduceResponseTopicProduceResponse{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Responses")
 			}
@@ -253,8 +255,9 @@ func (v *ProduceResponse) decode(r *wire.Reader, version int16) error {
 						if count, err = r.ArrayLen(true, false, version); err != nil {
 							return err
 						}
-						items := make([]ProduceResponseNodeEndpoint, count)
-						for i := range items {
+						items := wire.MakeSlice[ProduceResponseNodeEndpoint](count)
+						for i := 0; i < count; i++ {
+							items = append(items, ProduceResponseNodeEndpoint{})
 							if err = items[i].decode(r, version); err != nil {
 								return wire.InIndex(err, i)
 							}
@@ -406,7 +409,8 @@ type ProduceResponseTopicProduceResponse struct {
 	// Versions: 0+.
 	PartitionResponses []ProduceResponsePartitionProduceResponse
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -492,8 +496,9 @@ func (v *ProduceResponseTopicProduceResponse) decode(r *wire.Reader, version int
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "PartitionResponses")
 		}
-		items := make([]ProduceResponsePartitionProduceResponse, count)
-		for i := range items {
+		items := wire.MakeSlice[ProduceResponsePartitionProduceResponse](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ProduceResponsePartitionProduceResponse{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionResponses")
 			}
@@ -650,7 +655,8 @@ type ProduceResponsePartitionProduceResponse struct {
 	// Versions: 10+; tagged: 10+ (tag 0).
 	CurrentLeader ProduceResponseLeaderIDAndEpoch
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -802,8 +808,9 @@ func (v *ProduceResponsePartitionProduceResponse) decode(r *wire.Reader, version
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "RecordErrors")
 			}
-			items := make([]ProduceResponseBatchIndexAndErrorMessage, count)
-			for i := range items {
+			items := wire.MakeSlice[ProduceResponseBatchIndexAndErrorMessage](count)
+			for i := 0; i < count; i++ {
+				items = append(items, ProduceResponseBatchIndexAndErrorMessage{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "RecordErrors")
 				}
@@ -1044,7 +1051,8 @@ type ProduceResponseBatchIndexAndErrorMessage struct {
 	// Versions: 8+; nullable: 8+; default: null.
 	BatchIndexErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1181,7 +1189,8 @@ type ProduceResponseLeaderIDAndEpoch struct {
 	// Versions: 10+; default: -1.
 	LeaderEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1327,7 +1336,8 @@ type ProduceResponseNodeEndpoint struct {
 	// Versions: 10+; nullable: 10+; default: null.
 	Rack *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

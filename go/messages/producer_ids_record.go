@@ -25,7 +25,8 @@ type ProducerIDsRecord struct {
 	// Versions: 0+.
 	NextProducerID int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

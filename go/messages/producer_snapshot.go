@@ -152,8 +152,9 @@ func (v *ProducerSnapshot) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(false, false, version); err != nil {
 			return wire.InField(err, "ProducerEntries")
 		}
-		items := make([]ProducerSnapshotProducerEntry, count)
-		for i := range items {
+		items := wire.MakeSlice[ProducerSnapshotProducerEntry](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ProducerSnapshotProducerEntry{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ProducerEntries")
 			}

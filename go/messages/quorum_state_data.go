@@ -40,7 +40,8 @@ type QuorumStateData struct {
 	// Versions: 0; nullable: 0.
 	CurrentVoters []QuorumStateDataVoter
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -253,8 +254,9 @@ func (v *QuorumStateData) decode(r *wire.Reader, version int16) error {
 			if count < 0 {
 				v.CurrentVoters = nil
 			} else {
-				items := make([]QuorumStateDataVoter, count)
-				for i := range items {
+				items := wire.MakeSlice[QuorumStateDataVoter](count)
+				for i := 0; i < count; i++ {
+					items = append(items, QuorumStateDataVoter{})
 					if err = items[i].decode(r, version); err != nil {
 						return wire.InField(wire.InIndex(err, i), "CurrentVoters")
 					}
@@ -453,7 +455,8 @@ type QuorumStateDataVoter struct {
 	// Versions: 0.
 	VoterID int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -21,7 +21,8 @@ type ReadShareGroupStateRequest struct {
 	// Versions: 0+.
 	Topics []ReadShareGroupStateRequestReadStateData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -165,8 +166,9 @@ func (v *ReadShareGroupStateRequest) decode(r *wire.Reader, version int16) error
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]ReadShareGroupStateRequestReadStateData, count)
-		for i := range items {
+		items := wire.MakeSlice[ReadShareGroupStateRequestReadStateData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ReadShareGroupStateRequestReadStateData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -273,7 +275,8 @@ type ReadShareGroupStateRequestReadStateData struct {
 	// Versions: 0+.
 	Partitions []ReadShareGroupStateRequestPartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -336,8 +339,9 @@ func (v *ReadShareGroupStateRequestReadStateData) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]ReadShareGroupStateRequestPartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[ReadShareGroupStateRequestPartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ReadShareGroupStateRequestPartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -444,7 +448,8 @@ type ReadShareGroupStateRequestPartitionData struct {
 	// Versions: 0+.
 	LeaderEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -18,7 +18,8 @@ type ReadShareGroupStateResponse struct {
 	// Versions: 0+.
 	Results []ReadShareGroupStateResponseReadStateResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -155,8 +156,9 @@ func (v *ReadShareGroupStateResponse) decode(r *wire.Reader, version int16) erro
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Results")
 		}
-		items := make([]ReadShareGroupStateResponseReadStateResult, count)
-		for i := range items {
+		items := wire.MakeSlice[ReadShareGroupStateResponseReadStateResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ReadShareGroupStateResponseReadStateResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Results")
 			}
@@ -251,7 +253,8 @@ type ReadShareGroupStateResponseReadStateResult struct {
 	// Versions: 0+.
 	Partitions []ReadShareGroupStateResponsePartitionResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -314,8 +317,9 @@ func (v *ReadShareGroupStateResponseReadStateResult) decode(r *wire.Reader, vers
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]ReadShareGroupStateResponsePartitionResult, count)
-		for i := range items {
+		items := wire.MakeSlice[ReadShareGroupStateResponsePartitionResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ReadShareGroupStateResponsePartitionResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -439,7 +443,8 @@ type ReadShareGroupStateResponsePartitionResult struct {
 	// Versions: 0+.
 	StateBatches []ReadShareGroupStateResponseStateBatch
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -528,8 +533,9 @@ func (v *ReadShareGroupStateResponsePartitionResult) decode(r *wire.Reader, vers
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "StateBatches")
 		}
-		items := make([]ReadShareGroupStateResponseStateBatch, count)
-		for i := range items {
+		items := wire.MakeSlice[ReadShareGroupStateResponseStateBatch](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ReadShareGroupStateResponseStateBatch{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "StateBatches")
 			}
@@ -709,7 +715,8 @@ type ReadShareGroupStateResponseStateBatch struct {
 	// Versions: 0+.
 	DeliveryCount int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

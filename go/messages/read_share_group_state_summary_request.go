@@ -22,7 +22,8 @@ type ReadShareGroupStateSummaryRequest struct {
 	// Versions: 0+.
 	Topics []ReadShareGroupStateSummaryRequestReadStateSummaryData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -166,8 +167,9 @@ func (v *ReadShareGroupStateSummaryRequest) decode(r *wire.Reader, version int16
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]ReadShareGroupStateSummaryRequestReadStateSummaryData, count)
-		for i := range items {
+		items := wire.MakeSlice[ReadShareGroupStateSummaryRequestReadStateSummaryData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ReadShareGroupStateSummaryRequestReadStateSummaryData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -274,7 +276,8 @@ type ReadShareGroupStateSummaryRequestReadStateSummaryData struct {
 	// Versions: 0+.
 	Partitions []ReadShareGroupStateSummaryRequestPartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -337,8 +340,9 @@ func (v *ReadShareGroupStateSummaryRequestReadStateSummaryData) decode(r *wire.R
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]ReadShareGroupStateSummaryRequestPartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[ReadShareGroupStateSummaryRequestPartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ReadShareGroupStateSummaryRequestPartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -446,7 +450,8 @@ type ReadShareGroupStateSummaryRequestPartitionData struct {
 	// Versions: 0+.
 	LeaderEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

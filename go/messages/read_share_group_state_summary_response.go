@@ -18,7 +18,8 @@ type ReadShareGroupStateSummaryResponse struct {
 	// Versions: 0+.
 	Results []ReadShareGroupStateSummaryResponseReadStateSummaryResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -155,8 +156,9 @@ func (v *ReadShareGroupStateSummaryResponse) decode(r *wire.Reader, version int1
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Results")
 		}
-		items := make([]ReadShareGroupStateSummaryResponseReadStateSummaryResult, count)
-		for i := range items {
+		items := wire.MakeSlice[ReadShareGroupStateSummaryResponseReadStateSummaryResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ReadShareGroupStateSummaryResponseReadStateSummaryResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Results")
 			}
@@ -251,7 +253,8 @@ type ReadShareGroupStateSummaryResponseReadStateSummaryResult struct {
 	// Versions: 0+.
 	Partitions []ReadShareGroupStateSummaryResponsePartitionResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -314,8 +317,9 @@ func (v *ReadShareGroupStateSummaryResponseReadStateSummaryResult) decode(r *wir
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]ReadShareGroupStateSummaryResponsePartitionResult, count)
-		for i := range items {
+		items := wire.MakeSlice[ReadShareGroupStateSummaryResponsePartitionResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ReadShareGroupStateSummaryResponsePartitionResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -444,7 +448,8 @@ type ReadShareGroupStateSummaryResponsePartitionResult struct {
 	// Versions: 1+; default: -1; ignorable.
 	DeliveryCompleteCount int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

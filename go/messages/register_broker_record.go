@@ -57,7 +57,8 @@ type RegisterBrokerRecord struct {
 	// Versions: 4+; nullable: 4+; tagged: 4+ (tag 1); default: null.
 	CordonedLogDirs []UUID
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -317,8 +318,9 @@ func (v *RegisterBrokerRecord) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "EndPoints")
 		}
-		items := make([]RegisterBrokerRecordBrokerEndpoint, count)
-		for i := range items {
+		items := wire.MakeSlice[RegisterBrokerRecordBrokerEndpoint](count)
+		for i := 0; i < count; i++ {
+			items = append(items, RegisterBrokerRecordBrokerEndpoint{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "EndPoints")
 			}
@@ -330,8 +332,9 @@ func (v *RegisterBrokerRecord) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Features")
 		}
-		items := make([]RegisterBrokerRecordBrokerFeature, count)
-		for i := range items {
+		items := wire.MakeSlice[RegisterBrokerRecordBrokerFeature](count)
+		for i := 0; i < count; i++ {
+			items = append(items, RegisterBrokerRecordBrokerFeature{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Features")
 			}
@@ -371,11 +374,13 @@ func (v *RegisterBrokerRecord) decode(r *wire.Reader, version int16) error {
 					if count, err = r.ArrayLen(true, false, version); err != nil {
 						return err
 					}
-					items := make([]UUID, count)
-					for i := range items {
-						if items[i], err = r.UUID(); err != nil {
+					items := wire.MakeSlice[UUID](count)
+					for i := 0; i < count; i++ {
+						var item UUID
+						if item, err = r.UUID(); err != nil {
 							return wire.InIndex(err, i)
 						}
+						items = append(items, item)
 					}
 					v.LogDirs = items
 				}
@@ -399,11 +404,13 @@ func (v *RegisterBrokerRecord) decode(r *wire.Reader, version int16) error {
 					if count < 0 {
 						v.CordonedLogDirs = nil
 					} else {
-						items := make([]UUID, count)
-						for i := range items {
-							if items[i], err = r.UUID(); err != nil {
+						items := wire.MakeSlice[UUID](count)
+						for i := 0; i < count; i++ {
+							var item UUID
+							if item, err = r.UUID(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.CordonedLogDirs = items
 					}
@@ -711,7 +718,8 @@ type RegisterBrokerRecordBrokerEndpoint struct {
 	// Versions: 0+.
 	SecurityProtocol int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -889,7 +897,8 @@ type RegisterBrokerRecordBrokerFeature struct {
 	// Versions: 0+.
 	MaxSupportedVersion int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

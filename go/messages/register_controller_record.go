@@ -32,7 +32,8 @@ type RegisterControllerRecord struct {
 	// Versions: 0+.
 	Features []RegisterControllerRecordControllerFeature
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -194,8 +195,9 @@ func (v *RegisterControllerRecord) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "EndPoints")
 		}
-		items := make([]RegisterControllerRecordControllerEndpoint, count)
-		for i := range items {
+		items := wire.MakeSlice[RegisterControllerRecordControllerEndpoint](count)
+		for i := 0; i < count; i++ {
+			items = append(items, RegisterControllerRecordControllerEndpoint{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "EndPoints")
 			}
@@ -207,8 +209,9 @@ func (v *RegisterControllerRecord) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Features")
 		}
-		items := make([]RegisterControllerRecordControllerFeature, count)
-		for i := range items {
+		items := wire.MakeSlice[RegisterControllerRecordControllerFeature](count)
+		for i := 0; i < count; i++ {
+			items = append(items, RegisterControllerRecordControllerFeature{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Features")
 			}
@@ -387,7 +390,8 @@ type RegisterControllerRecordControllerEndpoint struct {
 	// Versions: 0+.
 	SecurityProtocol int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -565,7 +569,8 @@ type RegisterControllerRecordControllerFeature struct {
 	// Versions: 0+.
 	MaxSupportedVersion int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

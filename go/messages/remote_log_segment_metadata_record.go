@@ -58,7 +58,8 @@ type RemoteLogSegmentMetadataRecord struct {
 	// Versions: 0+; tagged: 0+ (tag 0).
 	TxnIndexEmpty bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -252,8 +253,9 @@ func (v *RemoteLogSegmentMetadataRecord) decode(r *wire.Reader, version int16) e
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SegmentLeaderEpochs")
 		}
-		items := make([]RemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry, count)
-		for i := range items {
+		items := wire.MakeSlice[RemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry](count)
+		for i := 0; i < count; i++ {
+			items = append(items, RemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SegmentLeaderEpochs")
 			}
@@ -518,7 +520,8 @@ type RemoteLogSegmentMetadataRecordRemoteLogSegmentIDEntry struct {
 	// Versions: 0+.
 	ID UUID
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -652,7 +655,8 @@ type RemoteLogSegmentMetadataRecordTopicIDPartitionEntry struct {
 	// Versions: 0+.
 	Partition int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -803,7 +807,8 @@ type RemoteLogSegmentMetadataRecordSegmentLeaderEpochEntry struct {
 	// Versions: 0+.
 	Offset int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -59,7 +59,8 @@ type RemoteLogSegmentMetadataSnapshotRecord struct {
 	// Versions: 0+; tagged: 0+ (tag 0).
 	TxnIndexEmpty bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -250,8 +251,9 @@ func (v *RemoteLogSegmentMetadataSnapshotRecord) decode(r *wire.Reader, version 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SegmentLeaderEpochs")
 		}
-		items := make([]RemoteLogSegmentMetadataSnapshotRecordSegmentLeaderEpochEntry, count)
-		for i := range items {
+		items := wire.MakeSlice[RemoteLogSegmentMetadataSnapshotRecordSegmentLeaderEpochEntry](count)
+		for i := 0; i < count; i++ {
+			items = append(items, RemoteLogSegmentMetadataSnapshotRecordSegmentLeaderEpochEntry{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SegmentLeaderEpochs")
 			}
@@ -516,7 +518,8 @@ type RemoteLogSegmentMetadataSnapshotRecordSegmentLeaderEpochEntry struct {
 	// Versions: 0+.
 	Offset int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

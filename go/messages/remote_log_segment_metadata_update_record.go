@@ -35,7 +35,8 @@ type RemoteLogSegmentMetadataUpdateRecord struct {
 	// Versions: 0+.
 	RemoteLogSegmentState int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -306,7 +307,8 @@ type RemoteLogSegmentMetadataUpdateRecordRemoteLogSegmentIDEntry struct {
 	// Versions: 0+.
 	ID UUID
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -440,7 +442,8 @@ type RemoteLogSegmentMetadataUpdateRecordTopicIDPartitionEntry struct {
 	// Versions: 0+.
 	Partition int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -34,7 +34,8 @@ type RemotePartitionDeleteMetadataRecord struct {
 	// Versions: 0+.
 	RemotePartitionDeleteState int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -290,7 +291,8 @@ type RemotePartitionDeleteMetadataRecordTopicIDPartitionEntry struct {
 	// Versions: 0+.
 	Partition int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -29,7 +29,8 @@ type RequestHeader struct {
 	// Versions: 1+; nullable: 1+; ignorable.
 	ClientID *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -156,11 +156,13 @@ func (v *SaslHandshakeResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(false, false, version); err != nil {
 			return wire.InField(err, "Mechanisms")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(false, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(false, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Mechanisms")
 			}
+			items = append(items, item)
 		}
 		v.Mechanisms = items
 	}

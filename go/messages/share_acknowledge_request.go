@@ -34,7 +34,8 @@ type ShareAcknowledgeRequest struct {
 	// Versions: 0+.
 	Topics []ShareAcknowledgeRequestAcknowledgeTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -204,8 +205,9 @@ func (v *ShareAcknowledgeRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]ShareAcknowledgeRequestAcknowledgeTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareAcknowledgeRequestAcknowledgeTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareAcknowledgeRequestAcknowledgeTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -357,7 +359,8 @@ type ShareAcknowledgeRequestAcknowledgeTopic struct {
 	// Versions: 0+.
 	Partitions []ShareAcknowledgeRequestAcknowledgePartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -420,8 +423,9 @@ func (v *ShareAcknowledgeRequestAcknowledgeTopic) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]ShareAcknowledgeRequestAcknowledgePartition, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareAcknowledgeRequestAcknowledgePartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareAcknowledgeRequestAcknowledgePartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -529,7 +533,8 @@ type ShareAcknowledgeRequestAcknowledgePartition struct {
 	// Versions: 0+.
 	AcknowledgementBatches []ShareAcknowledgeRequestAcknowledgementBatch
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -592,8 +597,9 @@ func (v *ShareAcknowledgeRequestAcknowledgePartition) decode(r *wire.Reader, ver
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "AcknowledgementBatches")
 		}
-		items := make([]ShareAcknowledgeRequestAcknowledgementBatch, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareAcknowledgeRequestAcknowledgementBatch](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareAcknowledgeRequestAcknowledgementBatch{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "AcknowledgementBatches")
 			}
@@ -708,7 +714,8 @@ type ShareAcknowledgeRequestAcknowledgementBatch struct {
 	// Versions: 0+.
 	AcknowledgeTypes []int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -773,11 +780,13 @@ func (v *ShareAcknowledgeRequestAcknowledgementBatch) decode(r *wire.Reader, ver
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "AcknowledgeTypes")
 		}
-		items := make([]int8, count)
-		for i := range items {
-			if items[i], err = r.Int8(); err != nil {
+		items := wire.MakeSlice[int8](count)
+		for i := 0; i < count; i++ {
+			var item int8
+			if item, err = r.Int8(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "AcknowledgeTypes")
 			}
+			items = append(items, item)
 		}
 		v.AcknowledgeTypes = items
 	}

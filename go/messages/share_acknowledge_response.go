@@ -39,7 +39,8 @@ type ShareAcknowledgeResponse struct {
 	// Versions: 0+.
 	NodeEndpoints []ShareAcknowledgeResponseNodeEndpoint
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -217,8 +218,9 @@ func (v *ShareAcknowledgeResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Responses")
 		}
-		items := make([]ShareAcknowledgeResponseShareAcknowledgeTopicResponse, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareAcknowledgeResponseShareAcknowledgeTopicResponse](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareAcknowledgeResponseShareAcknowledgeTopicResponse{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Responses")
 			}
@@ -230,8 +232,9 @@ func (v *ShareAcknowledgeResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "NodeEndpoints")
 		}
-		items := make([]ShareAcknowledgeResponseNodeEndpoint, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareAcknowledgeResponseNodeEndpoint](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareAcknowledgeResponseNodeEndpoint{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "NodeEndpoints")
 			}
@@ -425,7 +428,8 @@ type ShareAcknowledgeResponseShareAcknowledgeTopicResponse struct {
 	// Versions: 0+.
 	Partitions []ShareAcknowledgeResponsePartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -488,8 +492,9 @@ func (v *ShareAcknowledgeResponseShareAcknowledgeTopicResponse) decode(r *wire.R
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]ShareAcknowledgeResponsePartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareAcknowledgeResponsePartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareAcknowledgeResponsePartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -604,7 +609,8 @@ type ShareAcknowledgeResponsePartitionData struct {
 	// Versions: 0+.
 	CurrentLeader ShareAcknowledgeResponseLeaderIDAndEpoch
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -779,7 +785,8 @@ type ShareAcknowledgeResponseLeaderIDAndEpoch struct {
 	// Versions: 0+.
 	LeaderEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -922,7 +929,8 @@ type ShareAcknowledgeResponseNodeEndpoint struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	Rack *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -66,7 +66,8 @@ type ShareFetchRequest struct {
 	// Versions: 0+.
 	ForgottenTopicsData []ShareFetchRequestForgottenTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -302,8 +303,9 @@ func (v *ShareFetchRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]ShareFetchRequestFetchTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareFetchRequestFetchTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareFetchRequestFetchTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -315,8 +317,9 @@ func (v *ShareFetchRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "ForgottenTopicsData")
 		}
-		items := make([]ShareFetchRequestForgottenTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareFetchRequestForgottenTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareFetchRequestForgottenTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ForgottenTopicsData")
 			}
@@ -610,7 +613,8 @@ type ShareFetchRequestFetchTopic struct {
 	// Versions: 0+.
 	Partitions []ShareFetchRequestFetchPartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -673,8 +677,9 @@ func (v *ShareFetchRequestFetchTopic) decode(r *wire.Reader, version int16) erro
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]ShareFetchRequestFetchPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareFetchRequestFetchPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareFetchRequestFetchPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -787,7 +792,8 @@ type ShareFetchRequestFetchPartition struct {
 	// Versions: 0+.
 	AcknowledgementBatches []ShareFetchRequestAcknowledgementBatch
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -864,8 +870,9 @@ func (v *ShareFetchRequestFetchPartition) decode(r *wire.Reader, version int16) 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "AcknowledgementBatches")
 		}
-		items := make([]ShareFetchRequestAcknowledgementBatch, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareFetchRequestAcknowledgementBatch](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareFetchRequestAcknowledgementBatch{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "AcknowledgementBatches")
 			}
@@ -1000,7 +1007,8 @@ type ShareFetchRequestAcknowledgementBatch struct {
 	// Versions: 0+.
 	AcknowledgeTypes []int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1065,11 +1073,13 @@ func (v *ShareFetchRequestAcknowledgementBatch) decode(r *wire.Reader, version i
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "AcknowledgeTypes")
 		}
-		items := make([]int8, count)
-		for i := range items {
-			if items[i], err = r.Int8(); err != nil {
+		items := wire.MakeSlice[int8](count)
+		for i := 0; i < count; i++ {
+			var item int8
+			if item, err = r.Int8(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "AcknowledgeTypes")
 			}
+			items = append(items, item)
 		}
 		v.AcknowledgeTypes = items
 	}
@@ -1197,7 +1207,8 @@ type ShareFetchRequestForgottenTopic struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1256,11 +1267,13 @@ func (v *ShareFetchRequestForgottenTopic) decode(r *wire.Reader, version int16) 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

@@ -39,7 +39,8 @@ type ShareFetchResponse struct {
 	// Versions: 0+.
 	NodeEndpoints []ShareFetchResponseNodeEndpoint
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -219,8 +220,9 @@ func (v *ShareFetchResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Responses")
 		}
-		items := make([]ShareFetchResponseShareFetchableTopicResponse, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareFetchResponseShareFetchableTopicResponse](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareFetchResponseShareFetchableTopicResponse{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Responses")
 			}
@@ -232,8 +234,9 @@ func (v *ShareFetchResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "NodeEndpoints")
 		}
-		items := make([]ShareFetchResponseNodeEndpoint, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareFetchResponseNodeEndpoint](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareFetchResponseNodeEndpoint{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "NodeEndpoints")
 			}
@@ -427,7 +430,8 @@ type ShareFetchResponseShareFetchableTopicResponse struct {
 	// Versions: 0+.
 	Partitions []ShareFetchResponsePartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -490,8 +494,9 @@ func (v *ShareFetchResponseShareFetchableTopicResponse) decode(r *wire.Reader, v
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]ShareFetchResponsePartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareFetchResponsePartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareFetchResponsePartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -622,7 +627,8 @@ type ShareFetchResponsePartitionData struct {
 	// Versions: 0+.
 	AcquiredRecords []ShareFetchResponseAcquiredRecords
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -730,8 +736,9 @@ func (v *ShareFetchResponsePartitionData) decode(r *wire.Reader, version int16) 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "AcquiredRecords")
 		}
-		items := make([]ShareFetchResponseAcquiredRecords, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareFetchResponseAcquiredRecords](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareFetchResponseAcquiredRecords{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "AcquiredRecords")
 			}
@@ -922,7 +929,8 @@ type ShareFetchResponseLeaderIDAndEpoch struct {
 	// Versions: 0+.
 	LeaderEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1060,7 +1068,8 @@ type ShareFetchResponseAcquiredRecords struct {
 	// Versions: 0+.
 	DeliveryCount int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1225,7 +1234,8 @@ type ShareFetchResponseNodeEndpoint struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	Rack *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -32,7 +32,8 @@ type ShareGroupCurrentMemberAssignmentValue struct {
 	// Versions: 0+.
 	AssignedPartitions []ShareGroupCurrentMemberAssignmentValueTopicPartitions
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -181,8 +182,9 @@ func (v *ShareGroupCurrentMemberAssignmentValue) decode(r *wire.Reader, version 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "AssignedPartitions")
 		}
-		items := make([]ShareGroupCurrentMemberAssignmentValueTopicPartitions, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareGroupCurrentMemberAssignmentValueTopicPartitions](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareGroupCurrentMemberAssignmentValueTopicPartitions{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "AssignedPartitions")
 			}
@@ -325,7 +327,8 @@ type ShareGroupCurrentMemberAssignmentValueTopicPartitions struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -384,11 +387,13 @@ func (v *ShareGroupCurrentMemberAssignmentValueTopicPartitions) decode(r *wire.R
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

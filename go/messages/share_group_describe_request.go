@@ -21,7 +21,8 @@ type ShareGroupDescribeRequest struct {
 	// Versions: 0+.
 	IncludeAuthorizedOperations bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -160,11 +161,13 @@ func (v *ShareGroupDescribeRequest) decode(r *wire.Reader, version int16) error 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "GroupIDs")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "GroupIDs")
 			}
+			items = append(items, item)
 		}
 		v.GroupIDs = items
 	}

@@ -22,7 +22,8 @@ type ShareGroupDescribeResponse struct {
 	// Versions: 0+.
 	Groups []ShareGroupDescribeResponseDescribedGroup
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -164,8 +165,9 @@ func (v *ShareGroupDescribeResponse) decode(r *wire.Reader, version int16) error
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Groups")
 		}
-		items := make([]ShareGroupDescribeResponseDescribedGroup, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareGroupDescribeResponseDescribedGroup](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareGroupDescribeResponseDescribedGroup{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Groups")
 			}
@@ -304,7 +306,8 @@ type ShareGroupDescribeResponseDescribedGroup struct {
 	// Versions: 0+; default: -2147483648.
 	AuthorizedOperations int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -415,8 +418,9 @@ func (v *ShareGroupDescribeResponseDescribedGroup) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Members")
 		}
-		items := make([]ShareGroupDescribeResponseMember, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareGroupDescribeResponseMember](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareGroupDescribeResponseMember{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Members")
 			}
@@ -646,7 +650,8 @@ type ShareGroupDescribeResponseMember struct {
 	// Versions: 0+.
 	Assignment ShareGroupDescribeResponseAssignment
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -747,11 +752,13 @@ func (v *ShareGroupDescribeResponseMember) decode(r *wire.Reader, version int16)
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SubscribedTopicNames")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SubscribedTopicNames")
 			}
+			items = append(items, item)
 		}
 		v.SubscribedTopicNames = items
 	}
@@ -926,7 +933,8 @@ type ShareGroupDescribeResponseTopicPartitions struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -993,11 +1001,13 @@ func (v *ShareGroupDescribeResponseTopicPartitions) decode(r *wire.Reader, versi
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}
@@ -1113,7 +1123,8 @@ type ShareGroupDescribeResponseAssignment struct {
 	// Versions: 0+.
 	TopicPartitions []ShareGroupDescribeResponseTopicPartitions
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1170,8 +1181,9 @@ func (v *ShareGroupDescribeResponseAssignment) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TopicPartitions")
 		}
-		items := make([]ShareGroupDescribeResponseTopicPartitions, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareGroupDescribeResponseTopicPartitions](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareGroupDescribeResponseTopicPartitions{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TopicPartitions")
 			}

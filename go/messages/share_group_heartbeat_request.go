@@ -36,7 +36,8 @@ type ShareGroupHeartbeatRequest struct {
 	// Versions: 0+; nullable: 0+; default: null; entity: topicName.
 	SubscribedTopicNames []string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -210,11 +211,13 @@ func (v *ShareGroupHeartbeatRequest) decode(r *wire.Reader, version int16) error
 		if count < 0 {
 			v.SubscribedTopicNames = nil
 		} else {
-			items := make([]string, count)
-			for i := range items {
-				if items[i], err = r.String(true, version); err != nil {
+			items := wire.MakeSlice[string](count)
+			for i := 0; i < count; i++ {
+				var item string
+				if item, err = r.String(true, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "SubscribedTopicNames")
 				}
+				items = append(items, item)
 			}
 			v.SubscribedTopicNames = items
 		}

@@ -44,7 +44,8 @@ type ShareGroupHeartbeatResponse struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	Assignment *ShareGroupHeartbeatResponseAssignment
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -381,7 +382,8 @@ type ShareGroupHeartbeatResponseAssignment struct {
 	// Versions: 0+.
 	TopicPartitions []ShareGroupHeartbeatResponseTopicPartitions
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -438,8 +440,9 @@ func (v *ShareGroupHeartbeatResponseAssignment) decode(r *wire.Reader, version i
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TopicPartitions")
 		}
-		items := make([]ShareGroupHeartbeatResponseTopicPartitions, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareGroupHeartbeatResponseTopicPartitions](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareGroupHeartbeatResponseTopicPartitions{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TopicPartitions")
 			}
@@ -534,7 +537,8 @@ type ShareGroupHeartbeatResponseTopicPartitions struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -593,11 +597,13 @@ func (v *ShareGroupHeartbeatResponseTopicPartitions) decode(r *wire.Reader, vers
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

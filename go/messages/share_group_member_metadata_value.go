@@ -29,7 +29,8 @@ type ShareGroupMemberMetadataValue struct {
 	// Versions: 0+.
 	SubscribedTopicNames []string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -185,11 +186,13 @@ func (v *ShareGroupMemberMetadataValue) decode(r *wire.Reader, version int16) er
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SubscribedTopicNames")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SubscribedTopicNames")
 			}
+			items = append(items, item)
 		}
 		v.SubscribedTopicNames = items
 	}

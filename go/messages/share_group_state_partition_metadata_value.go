@@ -26,7 +26,8 @@ type ShareGroupStatePartitionMetadataValue struct {
 	// Versions: 0+.
 	DeletingTopics []ShareGroupStatePartitionMetadataValueTopicInfo
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -186,8 +187,9 @@ func (v *ShareGroupStatePartitionMetadataValue) decode(r *wire.Reader, version i
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "InitializingTopics")
 		}
-		items := make([]ShareGroupStatePartitionMetadataValueTopicPartitionsInfo, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareGroupStatePartitionMetadataValueTopicPartitionsInfo](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareGroupStatePartitionMetadataValueTopicPartitionsInfo{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "InitializingTopics")
 			}
@@ -199,8 +201,9 @@ func (v *ShareGroupStatePartitionMetadataValue) decode(r *wire.Reader, version i
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "InitializedTopics")
 		}
-		items := make([]ShareGroupStatePartitionMetadataValueTopicPartitionsInfo, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareGroupStatePartitionMetadataValueTopicPartitionsInfo](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareGroupStatePartitionMetadataValueTopicPartitionsInfo{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "InitializedTopics")
 			}
@@ -212,8 +215,9 @@ func (v *ShareGroupStatePartitionMetadataValue) decode(r *wire.Reader, version i
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "DeletingTopics")
 		}
-		items := make([]ShareGroupStatePartitionMetadataValueTopicInfo, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareGroupStatePartitionMetadataValueTopicInfo](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareGroupStatePartitionMetadataValueTopicInfo{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "DeletingTopics")
 			}
@@ -382,7 +386,8 @@ type ShareGroupStatePartitionMetadataValueTopicPartitionsInfo struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -449,11 +454,13 @@ func (v *ShareGroupStatePartitionMetadataValueTopicPartitionsInfo) decode(r *wir
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}
@@ -573,7 +580,8 @@ type ShareGroupStatePartitionMetadataValueTopicInfo struct {
 	// Versions: 0+.
 	TopicName string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -18,7 +18,8 @@ type ShareGroupTargetAssignmentMemberValue struct {
 	// Versions: 0+.
 	TopicPartitions []ShareGroupTargetAssignmentMemberValueTopicPartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -152,8 +153,9 @@ func (v *ShareGroupTargetAssignmentMemberValue) decode(r *wire.Reader, version i
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TopicPartitions")
 		}
-		items := make([]ShareGroupTargetAssignmentMemberValueTopicPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareGroupTargetAssignmentMemberValueTopicPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareGroupTargetAssignmentMemberValueTopicPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TopicPartitions")
 			}
@@ -248,7 +250,8 @@ type ShareGroupTargetAssignmentMemberValueTopicPartition struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -307,11 +310,13 @@ func (v *ShareGroupTargetAssignmentMemberValueTopicPartition) decode(r *wire.Rea
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

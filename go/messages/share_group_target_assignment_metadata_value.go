@@ -22,7 +22,8 @@ type ShareGroupTargetAssignmentMetadataValue struct {
 	// Versions: 0+; tagged: 0+ (tag 0); default: 0; ignorable.
 	AssignmentTimestamp int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -45,7 +45,8 @@ type ShareSnapshotValue struct {
 	// Versions: 0+.
 	StateBatches []ShareSnapshotValueStateBatch
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -229,8 +230,9 @@ func (v *ShareSnapshotValue) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "StateBatches")
 		}
-		items := make([]ShareSnapshotValueStateBatch, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareSnapshotValueStateBatch](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareSnapshotValueStateBatch{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "StateBatches")
 			}
@@ -457,7 +459,8 @@ type ShareSnapshotValueStateBatch struct {
 	// Versions: 0+.
 	DeliveryCount int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

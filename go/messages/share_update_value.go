@@ -34,7 +34,8 @@ type ShareUpdateValue struct {
 	// Versions: 0+.
 	StateBatches []ShareUpdateValueStateBatch
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -203,8 +204,9 @@ func (v *ShareUpdateValue) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "StateBatches")
 		}
-		items := make([]ShareUpdateValueStateBatch, count)
-		for i := range items {
+		items := wire.MakeSlice[ShareUpdateValueStateBatch](count)
+		for i := 0; i < count; i++ {
+			items = append(items, ShareUpdateValueStateBatch{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "StateBatches")
 			}
@@ -383,7 +385,8 @@ type ShareUpdateValueStateBatch struct {
 	// Versions: 0+.
 	DeliveryCount int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -21,7 +21,8 @@ type SnapshotHeaderRecord struct {
 	// Versions: 0+.
 	LastContainedLogTimestamp int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

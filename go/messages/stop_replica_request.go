@@ -44,7 +44,8 @@ type StopReplicaRequest struct {
 	// Versions: 3+.
 	TopicStates []StopReplicaRequestStopReplicaTopicState
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -277,8 +278,9 @@ func (v *StopReplicaRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(false, false, version); err != nil {
 				return wire.InField(err, "UngroupedPartitions")
 			}
-			items := make([]StopReplicaRequestStopReplicaPartitionV0, count)
-			for i := range items {
+			items := wire.MakeSlice[StopReplicaRequestStopReplicaPartitionV0](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StopReplicaRequestStopReplicaPartitionV0{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "UngroupedPartitions")
 				}
@@ -292,8 +294,9 @@ func (v *StopReplicaRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "Topics")
 			}
-			items := make([]StopReplicaRequestStopReplicaTopicV1, count)
-			for i := range items {
+			items := wire.MakeSlice[StopReplicaRequestStopReplicaTopicV1](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StopReplicaRequestStopReplicaTopicV1{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Topics")
 				}
@@ -307,8 +310,9 @@ func (v *StopReplicaRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "TopicStates")
 			}
-			items := make([]StopReplicaRequestStopReplicaTopicState, count)
-			for i := range items {
+			items := wire.MakeSlice[StopReplicaRequestStopReplicaTopicState](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StopReplicaRequestStopReplicaTopicState{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "TopicStates")
 				}
@@ -572,7 +576,8 @@ type StopReplicaRequestStopReplicaPartitionV0 struct {
 	// Versions: 0.
 	PartitionIndex int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -689,7 +694,8 @@ type StopReplicaRequestStopReplicaTopicV1 struct {
 	// Versions: 1-2.
 	PartitionIndexes []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -753,11 +759,13 @@ func (v *StopReplicaRequestStopReplicaTopicV1) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "PartitionIndexes")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionIndexes")
 			}
+			items = append(items, item)
 		}
 		v.PartitionIndexes = items
 	}
@@ -867,7 +875,8 @@ type StopReplicaRequestStopReplicaTopicState struct {
 	// Versions: 3+.
 	PartitionStates []StopReplicaRequestStopReplicaPartitionState
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -932,8 +941,9 @@ func (v *StopReplicaRequestStopReplicaTopicState) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "PartitionStates")
 		}
-		items := make([]StopReplicaRequestStopReplicaPartitionState, count)
-		for i := range items {
+		items := wire.MakeSlice[StopReplicaRequestStopReplicaPartitionState](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StopReplicaRequestStopReplicaPartitionState{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionStates")
 			}
@@ -1044,7 +1054,8 @@ type StopReplicaRequestStopReplicaPartitionState struct {
 	// Versions: 3+.
 	DeletePartition bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

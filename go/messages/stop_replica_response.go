@@ -20,7 +20,8 @@ type StopReplicaResponse struct {
 	// Versions: 0+.
 	PartitionErrors []StopReplicaResponseStopReplicaPartitionError
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -165,8 +166,9 @@ func (v *StopReplicaResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "PartitionErrors")
 		}
-		items := make([]StopReplicaResponseStopReplicaPartitionError, count)
-		for i := range items {
+		items := wire.MakeSlice[StopReplicaResponseStopReplicaPartitionError](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StopReplicaResponseStopReplicaPartitionError{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionErrors")
 			}
@@ -283,7 +285,8 @@ type StopReplicaResponseStopReplicaPartitionError struct {
 	// Versions: 0+.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

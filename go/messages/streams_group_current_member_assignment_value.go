@@ -53,7 +53,8 @@ type StreamsGroupCurrentMemberAssignmentValue struct {
 	// Versions: 0+.
 	WarmupTasksPendingRevocation []StreamsGroupCurrentMemberAssignmentValueTaskIDs
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -267,8 +268,9 @@ func (v *StreamsGroupCurrentMemberAssignmentValue) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "ActiveTasks")
 		}
-		items := make([]StreamsGroupCurrentMemberAssignmentValueTaskIDs, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupCurrentMemberAssignmentValueTaskIDs](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupCurrentMemberAssignmentValueTaskIDs{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ActiveTasks")
 			}
@@ -280,8 +282,9 @@ func (v *StreamsGroupCurrentMemberAssignmentValue) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "StandbyTasks")
 		}
-		items := make([]StreamsGroupCurrentMemberAssignmentValueTaskIDs, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupCurrentMemberAssignmentValueTaskIDs](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupCurrentMemberAssignmentValueTaskIDs{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "StandbyTasks")
 			}
@@ -293,8 +296,9 @@ func (v *StreamsGroupCurrentMemberAssignmentValue) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "WarmupTasks")
 		}
-		items := make([]StreamsGroupCurrentMemberAssignmentValueTaskIDs, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupCurrentMemberAssignmentValueTaskIDs](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupCurrentMemberAssignmentValueTaskIDs{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "WarmupTasks")
 			}
@@ -306,8 +310,9 @@ func (v *StreamsGroupCurrentMemberAssignmentValue) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "ActiveTasksPendingRevocation")
 		}
-		items := make([]StreamsGroupCurrentMemberAssignmentValueTaskIDs, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupCurrentMemberAssignmentValueTaskIDs](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupCurrentMemberAssignmentValueTaskIDs{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ActiveTasksPendingRevocation")
 			}
@@ -319,8 +324,9 @@ func (v *StreamsGroupCurrentMemberAssignmentValue) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "StandbyTasksPendingRevocation")
 		}
-		items := make([]StreamsGroupCurrentMemberAssignmentValueTaskIDs, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupCurrentMemberAssignmentValueTaskIDs](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupCurrentMemberAssignmentValueTaskIDs{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "StandbyTasksPendingRevocation")
 			}
@@ -332,8 +338,9 @@ func (v *StreamsGroupCurrentMemberAssignmentValue) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "WarmupTasksPendingRevocation")
 		}
-		items := make([]StreamsGroupCurrentMemberAssignmentValueTaskIDs, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupCurrentMemberAssignmentValueTaskIDs](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupCurrentMemberAssignmentValueTaskIDs{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "WarmupTasksPendingRevocation")
 			}
@@ -657,7 +664,8 @@ type StreamsGroupCurrentMemberAssignmentValueTaskIDs struct {
 	// Versions: 0+; nullable: 0+; tagged: 0+ (tag 0).
 	AssignmentEpochs []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -760,11 +768,13 @@ func (v *StreamsGroupCurrentMemberAssignmentValueTaskIDs) decode(r *wire.Reader,
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}
@@ -790,11 +800,13 @@ func (v *StreamsGroupCurrentMemberAssignmentValueTaskIDs) decode(r *wire.Reader,
 					if count < 0 {
 						v.AssignmentEpochs = nil
 					} else {
-						items := make([]int32, count)
-						for i := range items {
-							if items[i], err = r.Int32(); err != nil {
+						items := wire.MakeSlice[int32](count)
+						for i := 0; i < count; i++ {
+							var item int32
+							if item, err = r.Int32(); err != nil {
 								return wire.InIndex(err, i)
 							}
+							items = append(items, item)
 						}
 						v.AssignmentEpochs = items
 					}

@@ -22,7 +22,8 @@ type StreamsGroupDescribeResponse struct {
 	// Versions: 0+.
 	Groups []StreamsGroupDescribeResponseDescribedGroup
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -164,8 +165,9 @@ func (v *StreamsGroupDescribeResponse) decode(r *wire.Reader, version int16) err
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Groups")
 		}
-		items := make([]StreamsGroupDescribeResponseDescribedGroup, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseDescribedGroup](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseDescribedGroup{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Groups")
 			}
@@ -327,7 +329,8 @@ type StreamsGroupDescribeResponseDescribedGroup struct {
 	// Versions: 1+; nullable: 1+; default: null; ignorable.
 	AssignorName *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -494,8 +497,9 @@ func (v *StreamsGroupDescribeResponseDescribedGroup) decode(r *wire.Reader, vers
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Members")
 		}
-		items := make([]StreamsGroupDescribeResponseMember, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseMember](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseMember{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Members")
 			}
@@ -806,7 +810,8 @@ type StreamsGroupDescribeResponseTopology struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	Subtopologies []StreamsGroupDescribeResponseSubtopology
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -880,8 +885,9 @@ func (v *StreamsGroupDescribeResponseTopology) decode(r *wire.Reader, version in
 		if count < 0 {
 			v.Subtopologies = nil
 		} else {
-			items := make([]StreamsGroupDescribeResponseSubtopology, count)
-			for i := range items {
+			items := wire.MakeSlice[StreamsGroupDescribeResponseSubtopology](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StreamsGroupDescribeResponseSubtopology{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Subtopologies")
 				}
@@ -1013,7 +1019,8 @@ type StreamsGroupDescribeResponseSubtopology struct {
 	// Versions: 0+.
 	RepartitionSourceTopics []StreamsGroupDescribeResponseTopicInfo
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1120,11 +1127,13 @@ func (v *StreamsGroupDescribeResponseSubtopology) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SourceTopics")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SourceTopics")
 			}
+			items = append(items, item)
 		}
 		v.SourceTopics = items
 	}
@@ -1133,11 +1142,13 @@ func (v *StreamsGroupDescribeResponseSubtopology) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "RepartitionSinkTopics")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "RepartitionSinkTopics")
 			}
+			items = append(items, item)
 		}
 		v.RepartitionSinkTopics = items
 	}
@@ -1146,8 +1157,9 @@ func (v *StreamsGroupDescribeResponseSubtopology) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "StateChangelogTopics")
 		}
-		items := make([]StreamsGroupDescribeResponseTopicInfo, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseTopicInfo](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseTopicInfo{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "StateChangelogTopics")
 			}
@@ -1159,8 +1171,9 @@ func (v *StreamsGroupDescribeResponseSubtopology) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "RepartitionSourceTopics")
 		}
-		items := make([]StreamsGroupDescribeResponseTopicInfo, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseTopicInfo](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseTopicInfo{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "RepartitionSourceTopics")
 			}
@@ -1425,7 +1438,8 @@ type StreamsGroupDescribeResponseMember struct {
 	// Versions: 0+.
 	IsClassic bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1612,8 +1626,9 @@ func (v *StreamsGroupDescribeResponseMember) decode(r *wire.Reader, version int1
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "ClientTags")
 		}
-		items := make([]StreamsGroupDescribeResponseKeyValue, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseKeyValue](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseKeyValue{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ClientTags")
 			}
@@ -1625,8 +1640,9 @@ func (v *StreamsGroupDescribeResponseMember) decode(r *wire.Reader, version int1
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TaskOffsets")
 		}
-		items := make([]StreamsGroupDescribeResponseTaskOffset, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseTaskOffset](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseTaskOffset{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TaskOffsets")
 			}
@@ -1638,8 +1654,9 @@ func (v *StreamsGroupDescribeResponseMember) decode(r *wire.Reader, version int1
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TaskEndOffsets")
 		}
-		items := make([]StreamsGroupDescribeResponseTaskOffset, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseTaskOffset](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseTaskOffset{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TaskEndOffsets")
 			}
@@ -1974,7 +1991,8 @@ type StreamsGroupDescribeResponseEndpoint struct {
 	// Versions: 0+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -2110,7 +2128,8 @@ type StreamsGroupDescribeResponseTaskOffset struct {
 	// Versions: 0+.
 	Offset int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -2268,7 +2287,8 @@ type StreamsGroupDescribeResponseAssignment struct {
 	// Versions: 0+.
 	WarmupTasks []StreamsGroupDescribeResponseTaskIDs
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -2353,8 +2373,9 @@ func (v *StreamsGroupDescribeResponseAssignment) decode(r *wire.Reader, version 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "ActiveTasks")
 		}
-		items := make([]StreamsGroupDescribeResponseTaskIDs, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseTaskIDs](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseTaskIDs{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ActiveTasks")
 			}
@@ -2366,8 +2387,9 @@ func (v *StreamsGroupDescribeResponseAssignment) decode(r *wire.Reader, version 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "StandbyTasks")
 		}
-		items := make([]StreamsGroupDescribeResponseTaskIDs, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseTaskIDs](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseTaskIDs{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "StandbyTasks")
 			}
@@ -2379,8 +2401,9 @@ func (v *StreamsGroupDescribeResponseAssignment) decode(r *wire.Reader, version 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "WarmupTasks")
 		}
-		items := make([]StreamsGroupDescribeResponseTaskIDs, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseTaskIDs](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseTaskIDs{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "WarmupTasks")
 			}
@@ -2545,7 +2568,8 @@ type StreamsGroupDescribeResponseTaskIDs struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -2606,11 +2630,13 @@ func (v *StreamsGroupDescribeResponseTaskIDs) decode(r *wire.Reader, version int
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}
@@ -2718,7 +2744,8 @@ type StreamsGroupDescribeResponseKeyValue struct {
 	// Versions: 0+.
 	Value string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -2858,7 +2885,8 @@ type StreamsGroupDescribeResponseTopicInfo struct {
 	// Versions: 0+.
 	TopicConfigs []StreamsGroupDescribeResponseKeyValue
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -2935,8 +2963,9 @@ func (v *StreamsGroupDescribeResponseTopicInfo) decode(r *wire.Reader, version i
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TopicConfigs")
 		}
-		items := make([]StreamsGroupDescribeResponseKeyValue, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseKeyValue](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseKeyValue{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TopicConfigs")
 			}
@@ -3075,7 +3104,8 @@ type StreamsGroupDescribeResponseTopologyDescription struct {
 	// Versions: 1+.
 	GlobalStores []StreamsGroupDescribeResponseTopologyDescriptionGlobalStore
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -3146,8 +3176,9 @@ func (v *StreamsGroupDescribeResponseTopologyDescription) decode(r *wire.Reader,
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Subtopologies")
 		}
-		items := make([]StreamsGroupDescribeResponseTopologyDescriptionSubtopology, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseTopologyDescriptionSubtopology](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseTopologyDescriptionSubtopology{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Subtopologies")
 			}
@@ -3159,8 +3190,9 @@ func (v *StreamsGroupDescribeResponseTopologyDescription) decode(r *wire.Reader,
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "GlobalStores")
 		}
-		items := make([]StreamsGroupDescribeResponseTopologyDescriptionGlobalStore, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseTopologyDescriptionGlobalStore](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseTopologyDescriptionGlobalStore{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "GlobalStores")
 			}
@@ -3290,7 +3322,8 @@ type StreamsGroupDescribeResponseTopologyDescriptionSubtopology struct {
 	// Versions: 1+.
 	Nodes []StreamsGroupDescribeResponseTopologyDescriptionNode
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -3355,8 +3388,9 @@ func (v *StreamsGroupDescribeResponseTopologyDescriptionSubtopology) decode(r *w
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Nodes")
 		}
-		items := make([]StreamsGroupDescribeResponseTopologyDescriptionNode, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupDescribeResponseTopologyDescriptionNode](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupDescribeResponseTopologyDescriptionNode{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Nodes")
 			}
@@ -3483,7 +3517,8 @@ type StreamsGroupDescribeResponseTopologyDescriptionNode struct {
 	// Versions: 1+.
 	Successors []string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -3587,11 +3622,13 @@ func (v *StreamsGroupDescribeResponseTopologyDescriptionNode) decode(r *wire.Rea
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SourceTopics")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SourceTopics")
 			}
+			items = append(items, item)
 		}
 		v.SourceTopics = items
 	}
@@ -3603,11 +3640,13 @@ func (v *StreamsGroupDescribeResponseTopologyDescriptionNode) decode(r *wire.Rea
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Stores")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Stores")
 			}
+			items = append(items, item)
 		}
 		v.Stores = items
 	}
@@ -3616,11 +3655,13 @@ func (v *StreamsGroupDescribeResponseTopologyDescriptionNode) decode(r *wire.Rea
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Successors")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Successors")
 			}
+			items = append(items, item)
 		}
 		v.Successors = items
 	}
@@ -3822,7 +3863,8 @@ type StreamsGroupDescribeResponseTopologyDescriptionGlobalStore struct {
 	// Versions: 1+.
 	Processor StreamsGroupDescribeResponseTopologyDescriptionNode
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -101,7 +101,8 @@ type StreamsGroupHeartbeatRequest struct {
 	// Versions: 0+; default: false.
 	ShutdownApplication bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -448,8 +449,9 @@ func (v *StreamsGroupHeartbeatRequest) decode(r *wire.Reader, version int16) err
 		if count < 0 {
 			v.ActiveTasks = nil
 		} else {
-			items := make([]StreamsGroupHeartbeatRequestTaskIDs, count)
-			for i := range items {
+			items := wire.MakeSlice[StreamsGroupHeartbeatRequestTaskIDs](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StreamsGroupHeartbeatRequestTaskIDs{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "ActiveTasks")
 				}
@@ -465,8 +467,9 @@ func (v *StreamsGroupHeartbeatRequest) decode(r *wire.Reader, version int16) err
 		if count < 0 {
 			v.StandbyTasks = nil
 		} else {
-			items := make([]StreamsGroupHeartbeatRequestTaskIDs, count)
-			for i := range items {
+			items := wire.MakeSlice[StreamsGroupHeartbeatRequestTaskIDs](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StreamsGroupHeartbeatRequestTaskIDs{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "StandbyTasks")
 				}
@@ -482,8 +485,9 @@ func (v *StreamsGroupHeartbeatRequest) decode(r *wire.Reader, version int16) err
 		if count < 0 {
 			v.WarmupTasks = nil
 		} else {
-			items := make([]StreamsGroupHeartbeatRequestTaskIDs, count)
-			for i := range items {
+			items := wire.MakeSlice[StreamsGroupHeartbeatRequestTaskIDs](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StreamsGroupHeartbeatRequestTaskIDs{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "WarmupTasks")
 				}
@@ -516,8 +520,9 @@ func (v *StreamsGroupHeartbeatRequest) decode(r *wire.Reader, version int16) err
 		if count < 0 {
 			v.ClientTags = nil
 		} else {
-			items := make([]StreamsGroupHeartbeatRequestKeyValue, count)
-			for i := range items {
+			items := wire.MakeSlice[StreamsGroupHeartbeatRequestKeyValue](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StreamsGroupHeartbeatRequestKeyValue{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "ClientTags")
 				}
@@ -533,8 +538,9 @@ func (v *StreamsGroupHeartbeatRequest) decode(r *wire.Reader, version int16) err
 		if count < 0 {
 			v.TaskOffsets = nil
 		} else {
-			items := make([]StreamsGroupHeartbeatRequestTaskOffset, count)
-			for i := range items {
+			items := wire.MakeSlice[StreamsGroupHeartbeatRequestTaskOffset](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StreamsGroupHeartbeatRequestTaskOffset{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "TaskOffsets")
 				}
@@ -550,8 +556,9 @@ func (v *StreamsGroupHeartbeatRequest) decode(r *wire.Reader, version int16) err
 		if count < 0 {
 			v.TaskEndOffsets = nil
 		} else {
-			items := make([]StreamsGroupHeartbeatRequestTaskOffset, count)
-			for i := range items {
+			items := wire.MakeSlice[StreamsGroupHeartbeatRequestTaskOffset](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StreamsGroupHeartbeatRequestTaskOffset{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "TaskEndOffsets")
 				}
@@ -1003,7 +1010,8 @@ type StreamsGroupHeartbeatRequestTopology struct {
 	// Versions: 0+.
 	Subtopologies []StreamsGroupHeartbeatRequestSubtopology
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1066,8 +1074,9 @@ func (v *StreamsGroupHeartbeatRequestTopology) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Subtopologies")
 		}
-		items := make([]StreamsGroupHeartbeatRequestSubtopology, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupHeartbeatRequestSubtopology](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupHeartbeatRequestSubtopology{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Subtopologies")
 			}
@@ -1202,7 +1211,8 @@ type StreamsGroupHeartbeatRequestSubtopology struct {
 	// Versions: 0+.
 	CopartitionGroups []StreamsGroupHeartbeatRequestCopartitionGroup
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1337,11 +1347,13 @@ func (v *StreamsGroupHeartbeatRequestSubtopology) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SourceTopics")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SourceTopics")
 			}
+			items = append(items, item)
 		}
 		v.SourceTopics = items
 	}
@@ -1350,11 +1362,13 @@ func (v *StreamsGroupHeartbeatRequestSubtopology) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SourceTopicRegex")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SourceTopicRegex")
 			}
+			items = append(items, item)
 		}
 		v.SourceTopicRegex = items
 	}
@@ -1363,8 +1377,9 @@ func (v *StreamsGroupHeartbeatRequestSubtopology) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "StateChangelogTopics")
 		}
-		items := make([]StreamsGroupHeartbeatRequestTopicInfo, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupHeartbeatRequestTopicInfo](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupHeartbeatRequestTopicInfo{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "StateChangelogTopics")
 			}
@@ -1376,11 +1391,13 @@ func (v *StreamsGroupHeartbeatRequestSubtopology) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "RepartitionSinkTopics")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "RepartitionSinkTopics")
 			}
+			items = append(items, item)
 		}
 		v.RepartitionSinkTopics = items
 	}
@@ -1389,8 +1406,9 @@ func (v *StreamsGroupHeartbeatRequestSubtopology) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "RepartitionSourceTopics")
 		}
-		items := make([]StreamsGroupHeartbeatRequestTopicInfo, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupHeartbeatRequestTopicInfo](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupHeartbeatRequestTopicInfo{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "RepartitionSourceTopics")
 			}
@@ -1402,8 +1420,9 @@ func (v *StreamsGroupHeartbeatRequestSubtopology) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "CopartitionGroups")
 		}
-		items := make([]StreamsGroupHeartbeatRequestCopartitionGroup, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupHeartbeatRequestCopartitionGroup](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupHeartbeatRequestCopartitionGroup{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "CopartitionGroups")
 			}
@@ -1693,7 +1712,8 @@ type StreamsGroupHeartbeatRequestCopartitionGroup struct {
 	// Versions: 0+.
 	RepartitionSourceTopics []int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1766,11 +1786,13 @@ func (v *StreamsGroupHeartbeatRequestCopartitionGroup) decode(r *wire.Reader, ve
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SourceTopics")
 		}
-		items := make([]int16, count)
-		for i := range items {
-			if items[i], err = r.Int16(); err != nil {
+		items := wire.MakeSlice[int16](count)
+		for i := 0; i < count; i++ {
+			var item int16
+			if item, err = r.Int16(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SourceTopics")
 			}
+			items = append(items, item)
 		}
 		v.SourceTopics = items
 	}
@@ -1779,11 +1801,13 @@ func (v *StreamsGroupHeartbeatRequestCopartitionGroup) decode(r *wire.Reader, ve
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SourceTopicRegex")
 		}
-		items := make([]int16, count)
-		for i := range items {
-			if items[i], err = r.Int16(); err != nil {
+		items := wire.MakeSlice[int16](count)
+		for i := 0; i < count; i++ {
+			var item int16
+			if item, err = r.Int16(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SourceTopicRegex")
 			}
+			items = append(items, item)
 		}
 		v.SourceTopicRegex = items
 	}
@@ -1792,11 +1816,13 @@ func (v *StreamsGroupHeartbeatRequestCopartitionGroup) decode(r *wire.Reader, ve
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "RepartitionSourceTopics")
 		}
-		items := make([]int16, count)
-		for i := range items {
-			if items[i], err = r.Int16(); err != nil {
+		items := wire.MakeSlice[int16](count)
+		for i := 0; i < count; i++ {
+			var item int16
+			if item, err = r.Int16(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "RepartitionSourceTopics")
 			}
+			items = append(items, item)
 		}
 		v.RepartitionSourceTopics = items
 	}
@@ -1970,7 +1996,8 @@ type StreamsGroupHeartbeatRequestKeyValue struct {
 	// Versions: 0+.
 	Value string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -2110,7 +2137,8 @@ type StreamsGroupHeartbeatRequestTopicInfo struct {
 	// Versions: 0+.
 	TopicConfigs []StreamsGroupHeartbeatRequestKeyValue
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -2187,8 +2215,9 @@ func (v *StreamsGroupHeartbeatRequestTopicInfo) decode(r *wire.Reader, version i
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TopicConfigs")
 		}
-		items := make([]StreamsGroupHeartbeatRequestKeyValue, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupHeartbeatRequestKeyValue](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupHeartbeatRequestKeyValue{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TopicConfigs")
 			}
@@ -2327,7 +2356,8 @@ type StreamsGroupHeartbeatRequestEndpoint struct {
 	// Versions: 0+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -2463,7 +2493,8 @@ type StreamsGroupHeartbeatRequestTaskOffset struct {
 	// Versions: 0+.
 	Offset int64
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -2617,7 +2648,8 @@ type StreamsGroupHeartbeatRequestTaskIDs struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -2678,11 +2710,13 @@ func (v *StreamsGroupHeartbeatRequestTaskIDs) decode(r *wire.Reader, version int
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

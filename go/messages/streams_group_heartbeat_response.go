@@ -92,7 +92,8 @@ type StreamsGroupHeartbeatResponse struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	PartitionsByUserEndpoint []StreamsGroupHeartbeatResponseEndpointToPartitions
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -404,8 +405,9 @@ func (v *StreamsGroupHeartbeatResponse) decode(r *wire.Reader, version int16) er
 		if count < 0 {
 			v.Status = nil
 		} else {
-			items := make([]StreamsGroupHeartbeatResponseStatus, count)
-			for i := range items {
+			items := wire.MakeSlice[StreamsGroupHeartbeatResponseStatus](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StreamsGroupHeartbeatResponseStatus{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Status")
 				}
@@ -421,8 +423,9 @@ func (v *StreamsGroupHeartbeatResponse) decode(r *wire.Reader, version int16) er
 		if count < 0 {
 			v.ActiveTasks = nil
 		} else {
-			items := make([]StreamsGroupHeartbeatResponseTaskIDs, count)
-			for i := range items {
+			items := wire.MakeSlice[StreamsGroupHeartbeatResponseTaskIDs](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StreamsGroupHeartbeatResponseTaskIDs{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "ActiveTasks")
 				}
@@ -438,8 +441,9 @@ func (v *StreamsGroupHeartbeatResponse) decode(r *wire.Reader, version int16) er
 		if count < 0 {
 			v.StandbyTasks = nil
 		} else {
-			items := make([]StreamsGroupHeartbeatResponseTaskIDs, count)
-			for i := range items {
+			items := wire.MakeSlice[StreamsGroupHeartbeatResponseTaskIDs](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StreamsGroupHeartbeatResponseTaskIDs{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "StandbyTasks")
 				}
@@ -455,8 +459,9 @@ func (v *StreamsGroupHeartbeatResponse) decode(r *wire.Reader, version int16) er
 		if count < 0 {
 			v.WarmupTasks = nil
 		} else {
-			items := make([]StreamsGroupHeartbeatResponseTaskIDs, count)
-			for i := range items {
+			items := wire.MakeSlice[StreamsGroupHeartbeatResponseTaskIDs](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StreamsGroupHeartbeatResponseTaskIDs{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "WarmupTasks")
 				}
@@ -480,8 +485,9 @@ func (v *StreamsGroupHeartbeatResponse) decode(r *wire.Reader, version int16) er
 		if count < 0 {
 			v.PartitionsByUserEndpoint = nil
 		} else {
-			items := make([]StreamsGroupHeartbeatResponseEndpointToPartitions, count)
-			for i := range items {
+			items := wire.MakeSlice[StreamsGroupHeartbeatResponseEndpointToPartitions](count)
+			for i := 0; i < count; i++ {
+				items = append(items, StreamsGroupHeartbeatResponseEndpointToPartitions{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "PartitionsByUserEndpoint")
 				}
@@ -913,7 +919,8 @@ type StreamsGroupHeartbeatResponseEndpointToPartitions struct {
 	// Versions: 0+.
 	StandbyPartitions []StreamsGroupHeartbeatResponseTopicPartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -993,8 +1000,9 @@ func (v *StreamsGroupHeartbeatResponseEndpointToPartitions) decode(r *wire.Reade
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "ActivePartitions")
 		}
-		items := make([]StreamsGroupHeartbeatResponseTopicPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupHeartbeatResponseTopicPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupHeartbeatResponseTopicPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ActivePartitions")
 			}
@@ -1006,8 +1014,9 @@ func (v *StreamsGroupHeartbeatResponseEndpointToPartitions) decode(r *wire.Reade
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "StandbyPartitions")
 		}
-		items := make([]StreamsGroupHeartbeatResponseTopicPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupHeartbeatResponseTopicPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupHeartbeatResponseTopicPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "StandbyPartitions")
 			}
@@ -1150,7 +1159,8 @@ type StreamsGroupHeartbeatResponseStatus struct {
 	// Versions: 0+.
 	StatusDetail string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1282,7 +1292,8 @@ type StreamsGroupHeartbeatResponseTopicPartition struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1343,11 +1354,13 @@ func (v *StreamsGroupHeartbeatResponseTopicPartition) decode(r *wire.Reader, ver
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}
@@ -1455,7 +1468,8 @@ type StreamsGroupHeartbeatResponseTaskIDs struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1516,11 +1530,13 @@ func (v *StreamsGroupHeartbeatResponseTaskIDs) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}
@@ -1628,7 +1644,8 @@ type StreamsGroupHeartbeatResponseEndpoint struct {
 	// Versions: 0+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -49,7 +49,8 @@ type StreamsGroupMemberMetadataValue struct {
 	// Versions: 0+.
 	ClientTags []StreamsGroupMemberMetadataValueKeyValue
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -257,8 +258,9 @@ func (v *StreamsGroupMemberMetadataValue) decode(r *wire.Reader, version int16) 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "ClientTags")
 		}
-		items := make([]StreamsGroupMemberMetadataValueKeyValue, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupMemberMetadataValueKeyValue](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupMemberMetadataValueKeyValue{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ClientTags")
 			}
@@ -466,7 +468,8 @@ type StreamsGroupMemberMetadataValueEndpoint struct {
 	// Versions: 0+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -598,7 +601,8 @@ type StreamsGroupMemberMetadataValueKeyValue struct {
 	// Versions: 0+.
 	Value string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

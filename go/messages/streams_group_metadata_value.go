@@ -42,7 +42,8 @@ type StreamsGroupMetadataValue struct {
 	// Versions: 0+; tagged: 0+ (tag 3); default: -1.
 	FailedDescriptionTopologyEpoch int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -297,8 +298,9 @@ func (v *StreamsGroupMetadataValue) decode(r *wire.Reader, version int16) error 
 					if count < 0 {
 						v.LastAssignmentConfigs = nil
 					} else {
-						items := make([]StreamsGroupMetadataValueLastAssignmentConfig, count)
-						for i := range items {
+						items := wire.MakeSlice[StreamsGroupMetadataValueLastAssignmentConfig](count)
+						for i := 0; i < count; i++ {
+							items = append(items, StreamsGroupMetadataValueLastAssignmentConfig{})
 							if err = items[i].decode(r, version); err != nil {
 								return wire.InIndex(err, i)
 							}
@@ -495,7 +497,8 @@ type StreamsGroupMetadataValueLastAssignmentConfig struct {
 	// Versions: 0+.
 	Value string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -26,7 +26,8 @@ type StreamsGroupTargetAssignmentMemberValue struct {
 	// Versions: 0+.
 	WarmupTasks []StreamsGroupTargetAssignmentMemberValueTaskIDs
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -186,8 +187,9 @@ func (v *StreamsGroupTargetAssignmentMemberValue) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "ActiveTasks")
 		}
-		items := make([]StreamsGroupTargetAssignmentMemberValueTaskIDs, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupTargetAssignmentMemberValueTaskIDs](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupTargetAssignmentMemberValueTaskIDs{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "ActiveTasks")
 			}
@@ -199,8 +201,9 @@ func (v *StreamsGroupTargetAssignmentMemberValue) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "StandbyTasks")
 		}
-		items := make([]StreamsGroupTargetAssignmentMemberValueTaskIDs, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupTargetAssignmentMemberValueTaskIDs](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupTargetAssignmentMemberValueTaskIDs{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "StandbyTasks")
 			}
@@ -212,8 +215,9 @@ func (v *StreamsGroupTargetAssignmentMemberValue) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "WarmupTasks")
 		}
-		items := make([]StreamsGroupTargetAssignmentMemberValueTaskIDs, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupTargetAssignmentMemberValueTaskIDs](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupTargetAssignmentMemberValueTaskIDs{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "WarmupTasks")
 			}
@@ -378,7 +382,8 @@ type StreamsGroupTargetAssignmentMemberValueTaskIDs struct {
 	// Versions: 0+.
 	Partitions []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -439,11 +444,13 @@ func (v *StreamsGroupTargetAssignmentMemberValueTaskIDs) decode(r *wire.Reader, 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
+			items = append(items, item)
 		}
 		v.Partitions = items
 	}

@@ -33,7 +33,8 @@ type StreamsGroupTopologyDescriptionUpdateRequest struct {
 	// Versions: 0+.
 	TopologyDescription StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -283,7 +284,8 @@ type StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription struct {
 	// Versions: 0+.
 	GlobalStores []StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -354,8 +356,9 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription) decode
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Subtopologies")
 		}
-		items := make([]StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Subtopologies")
 			}
@@ -367,8 +370,9 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescription) decode
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "GlobalStores")
 		}
-		items := make([]StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "GlobalStores")
 			}
@@ -498,7 +502,8 @@ type StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopology 
 	// Versions: 0+.
 	Nodes []StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -563,8 +568,9 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionSubtopol
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Nodes")
 		}
-		items := make([]StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Nodes")
 			}
@@ -691,7 +697,8 @@ type StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode struct 
 	// Versions: 0+.
 	Successors []string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -795,11 +802,13 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode) de
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SourceTopics")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SourceTopics")
 			}
+			items = append(items, item)
 		}
 		v.SourceTopics = items
 	}
@@ -811,11 +820,13 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode) de
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Stores")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Stores")
 			}
+			items = append(items, item)
 		}
 		v.Stores = items
 	}
@@ -824,11 +835,13 @@ func (v *StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode) de
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Successors")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Successors")
 			}
+			items = append(items, item)
 		}
 		v.Successors = items
 	}
@@ -1030,7 +1043,8 @@ type StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionGlobalStore 
 	// Versions: 0+.
 	Processor StreamsGroupTopologyDescriptionUpdateRequestTopologyDescriptionNode
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

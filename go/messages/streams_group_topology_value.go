@@ -20,7 +20,8 @@ type StreamsGroupTopologyValue struct {
 	// Versions: 0+.
 	Subtopologies []StreamsGroupTopologyValueSubtopology
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -159,8 +160,9 @@ func (v *StreamsGroupTopologyValue) decode(r *wire.Reader, version int16) error 
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Subtopologies")
 		}
-		items := make([]StreamsGroupTopologyValueSubtopology, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupTopologyValueSubtopology](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupTopologyValueSubtopology{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Subtopologies")
 			}
@@ -292,7 +294,8 @@ type StreamsGroupTopologyValueSubtopology struct {
 	// Versions: 0+.
 	CopartitionGroups []StreamsGroupTopologyValueCopartitionGroup
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -427,11 +430,13 @@ func (v *StreamsGroupTopologyValueSubtopology) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SourceTopics")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SourceTopics")
 			}
+			items = append(items, item)
 		}
 		v.SourceTopics = items
 	}
@@ -440,11 +445,13 @@ func (v *StreamsGroupTopologyValueSubtopology) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SourceTopicRegex")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SourceTopicRegex")
 			}
+			items = append(items, item)
 		}
 		v.SourceTopicRegex = items
 	}
@@ -453,8 +460,9 @@ func (v *StreamsGroupTopologyValueSubtopology) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "StateChangelogTopics")
 		}
-		items := make([]StreamsGroupTopologyValueTopicInfo, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupTopologyValueTopicInfo](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupTopologyValueTopicInfo{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "StateChangelogTopics")
 			}
@@ -466,11 +474,13 @@ func (v *StreamsGroupTopologyValueSubtopology) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "RepartitionSinkTopics")
 		}
-		items := make([]string, count)
-		for i := range items {
-			if items[i], err = r.String(true, version); err != nil {
+		items := wire.MakeSlice[string](count)
+		for i := 0; i < count; i++ {
+			var item string
+			if item, err = r.String(true, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "RepartitionSinkTopics")
 			}
+			items = append(items, item)
 		}
 		v.RepartitionSinkTopics = items
 	}
@@ -479,8 +489,9 @@ func (v *StreamsGroupTopologyValueSubtopology) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "RepartitionSourceTopics")
 		}
-		items := make([]StreamsGroupTopologyValueTopicInfo, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupTopologyValueTopicInfo](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupTopologyValueTopicInfo{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "RepartitionSourceTopics")
 			}
@@ -492,8 +503,9 @@ func (v *StreamsGroupTopologyValueSubtopology) decode(r *wire.Reader, version in
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "CopartitionGroups")
 		}
-		items := make([]StreamsGroupTopologyValueCopartitionGroup, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupTopologyValueCopartitionGroup](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupTopologyValueCopartitionGroup{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "CopartitionGroups")
 			}
@@ -783,7 +795,8 @@ type StreamsGroupTopologyValueCopartitionGroup struct {
 	// Versions: 0+.
 	RepartitionSourceTopics []int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -856,11 +869,13 @@ func (v *StreamsGroupTopologyValueCopartitionGroup) decode(r *wire.Reader, versi
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SourceTopics")
 		}
-		items := make([]int16, count)
-		for i := range items {
-			if items[i], err = r.Int16(); err != nil {
+		items := wire.MakeSlice[int16](count)
+		for i := 0; i < count; i++ {
+			var item int16
+			if item, err = r.Int16(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SourceTopics")
 			}
+			items = append(items, item)
 		}
 		v.SourceTopics = items
 	}
@@ -869,11 +884,13 @@ func (v *StreamsGroupTopologyValueCopartitionGroup) decode(r *wire.Reader, versi
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "SourceTopicRegex")
 		}
-		items := make([]int16, count)
-		for i := range items {
-			if items[i], err = r.Int16(); err != nil {
+		items := wire.MakeSlice[int16](count)
+		for i := 0; i < count; i++ {
+			var item int16
+			if item, err = r.Int16(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "SourceTopicRegex")
 			}
+			items = append(items, item)
 		}
 		v.SourceTopicRegex = items
 	}
@@ -882,11 +899,13 @@ func (v *StreamsGroupTopologyValueCopartitionGroup) decode(r *wire.Reader, versi
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "RepartitionSourceTopics")
 		}
-		items := make([]int16, count)
-		for i := range items {
-			if items[i], err = r.Int16(); err != nil {
+		items := wire.MakeSlice[int16](count)
+		for i := 0; i < count; i++ {
+			var item int16
+			if item, err = r.Int16(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "RepartitionSourceTopics")
 			}
+			items = append(items, item)
 		}
 		v.RepartitionSourceTopics = items
 	}
@@ -1060,7 +1079,8 @@ type StreamsGroupTopologyValueTopicConfig struct {
 	// Versions: 0+.
 	Value string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1200,7 +1220,8 @@ type StreamsGroupTopologyValueTopicInfo struct {
 	// Versions: 0+.
 	TopicConfigs []StreamsGroupTopologyValueTopicConfig
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1277,8 +1298,9 @@ func (v *StreamsGroupTopologyValueTopicInfo) decode(r *wire.Reader, version int1
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "TopicConfigs")
 		}
-		items := make([]StreamsGroupTopologyValueTopicConfig, count)
-		for i := range items {
+		items := wire.MakeSlice[StreamsGroupTopologyValueTopicConfig](count)
+		for i := 0; i < count; i++ {
+			items = append(items, StreamsGroupTopologyValueTopicConfig{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "TopicConfigs")
 			}

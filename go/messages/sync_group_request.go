@@ -41,7 +41,8 @@ type SyncGroupRequest struct {
 	// Versions: 0+.
 	Assignments []SyncGroupRequestAssignment
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -241,8 +242,9 @@ func (v *SyncGroupRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Assignments")
 		}
-		items := make([]SyncGroupRequestAssignment, count)
-		for i := range items {
+		items := wire.MakeSlice[SyncGroupRequestAssignment](count)
+		for i := 0; i < count; i++ {
+			items = append(items, SyncGroupRequestAssignment{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Assignments")
 			}
@@ -427,7 +429,8 @@ type SyncGroupRequestAssignment struct {
 	// Versions: 0+.
 	Assignment []byte
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -56,7 +56,8 @@ type TransactionLogValue struct {
 	// Versions: 1+; tagged: 1+ (tag 2); default: 0.
 	ClientTransactionVersion int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -317,8 +318,9 @@ func (v *TransactionLogValue) decode(r *wire.Reader, version int16) error {
 		if count < 0 {
 			v.TransactionPartitions = nil
 		} else {
-			items := make([]TransactionLogValuePartitionsSchema, count)
-			for i := range items {
+			items := wire.MakeSlice[TransactionLogValuePartitionsSchema](count)
+			for i := 0; i < count; i++ {
+				items = append(items, TransactionLogValuePartitionsSchema{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "TransactionPartitions")
 				}
@@ -640,7 +642,8 @@ type TransactionLogValuePartitionsSchema struct {
 	// Versions: 0+.
 	PartitionIDs []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -704,11 +707,13 @@ func (v *TransactionLogValuePartitionsSchema) decode(r *wire.Reader, version int
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "PartitionIDs")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionIDs")
 			}
+			items = append(items, item)
 		}
 		v.PartitionIDs = items
 	}

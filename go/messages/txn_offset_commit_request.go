@@ -46,7 +46,8 @@ type TxnOffsetCommitRequest struct {
 	// Versions: 0+.
 	Topics []TxnOffsetCommitRequestTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -254,8 +255,9 @@ func (v *TxnOffsetCommitRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]TxnOffsetCommitRequestTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[TxnOffsetCommitRequestTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, TxnOffsetCommitRequestTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -464,7 +466,8 @@ type TxnOffsetCommitRequestTopic struct {
 	// Versions: 0+.
 	Partitions []TxnOffsetCommitRequestPartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -550,8 +553,9 @@ func (v *TxnOffsetCommitRequestTopic) decode(r *wire.Reader, version int16) erro
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]TxnOffsetCommitRequestPartition, count)
-		for i := range items {
+		items := wire.MakeSlice[TxnOffsetCommitRequestPartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, TxnOffsetCommitRequestPartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -689,7 +693,8 @@ type TxnOffsetCommitRequestPartition struct {
 	// Versions: 0+; nullable: 0+.
 	CommittedMetadata *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

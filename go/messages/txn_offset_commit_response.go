@@ -22,7 +22,8 @@ type TxnOffsetCommitResponse struct {
 	// Versions: 0+.
 	Topics []TxnOffsetCommitResponseTopic
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -167,8 +168,9 @@ func (v *TxnOffsetCommitResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]TxnOffsetCommitResponseTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[TxnOffsetCommitResponseTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, TxnOffsetCommitResponseTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -285,7 +287,8 @@ type TxnOffsetCommitResponseTopic struct {
 	// Versions: 0+.
 	Partitions []TxnOffsetCommitResponsePartition
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -371,8 +374,9 @@ func (v *TxnOffsetCommitResponseTopic) decode(r *wire.Reader, version int16) err
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]TxnOffsetCommitResponsePartition, count)
-		for i := range items {
+		items := wire.MakeSlice[TxnOffsetCommitResponsePartition](count)
+		for i := 0; i < count; i++ {
+			items = append(items, TxnOffsetCommitResponsePartition{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -501,7 +505,8 @@ type TxnOffsetCommitResponsePartition struct {
 	// Versions: 0+.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

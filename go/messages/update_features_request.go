@@ -26,7 +26,8 @@ type UpdateFeaturesRequest struct {
 	// Versions: 1+; default: false.
 	ValidateOnly bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -177,8 +178,9 @@ func (v *UpdateFeaturesRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "FeatureUpdates")
 		}
-		items := make([]UpdateFeaturesRequestFeatureUpdateKey, count)
-		for i := range items {
+		items := wire.MakeSlice[UpdateFeaturesRequestFeatureUpdateKey](count)
+		for i := 0; i < count; i++ {
+			items = append(items, UpdateFeaturesRequestFeatureUpdateKey{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "FeatureUpdates")
 			}
@@ -325,7 +327,8 @@ type UpdateFeaturesRequestFeatureUpdateKey struct {
 	// Versions: 1+; default: 1.
 	UpgradeType int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

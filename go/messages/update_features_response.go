@@ -30,7 +30,8 @@ type UpdateFeaturesResponse struct {
 	// Versions: 0-1; ignorable.
 	Results []UpdateFeaturesResponseUpdatableFeatureResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -190,8 +191,9 @@ func (v *UpdateFeaturesResponse) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(true, false, version); err != nil {
 				return wire.InField(err, "Results")
 			}
-			items := make([]UpdateFeaturesResponseUpdatableFeatureResult, count)
-			for i := range items {
+			items := wire.MakeSlice[UpdateFeaturesResponseUpdatableFeatureResult](count)
+			for i := 0; i < count; i++ {
+				items = append(items, UpdateFeaturesResponseUpdatableFeatureResult{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Results")
 				}
@@ -339,7 +341,8 @@ type UpdateFeaturesResponseUpdatableFeatureResult struct {
 	// Versions: 0+; nullable: 0+.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

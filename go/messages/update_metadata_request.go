@@ -43,7 +43,8 @@ type UpdateMetadataRequest struct {
 	// Versions: 0+.
 	LiveBrokers []UpdateMetadataRequestUpdateMetadataBroker
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -287,8 +288,9 @@ func (v *UpdateMetadataRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(false, false, version); err != nil {
 				return wire.InField(err, "UngroupedPartitionStates")
 			}
-			items := make([]UpdateMetadataRequestUpdateMetadataPartitionState, count)
-			for i := range items {
+			items := wire.MakeSlice[UpdateMetadataRequestUpdateMetadataPartitionState](count)
+			for i := 0; i < count; i++ {
+				items = append(items, UpdateMetadataRequestUpdateMetadataPartitionState{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "UngroupedPartitionStates")
 				}
@@ -302,8 +304,9 @@ func (v *UpdateMetadataRequest) decode(r *wire.Reader, version int16) error {
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "TopicStates")
 			}
-			items := make([]UpdateMetadataRequestUpdateMetadataTopicState, count)
-			for i := range items {
+			items := wire.MakeSlice[UpdateMetadataRequestUpdateMetadataTopicState](count)
+			for i := 0; i < count; i++ {
+				items = append(items, UpdateMetadataRequestUpdateMetadataTopicState{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "TopicStates")
 				}
@@ -316,8 +319,9 @@ func (v *UpdateMetadataRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "LiveBrokers")
 		}
-		items := make([]UpdateMetadataRequestUpdateMetadataBroker, count)
-		for i := range items {
+		items := wire.MakeSlice[UpdateMetadataRequestUpdateMetadataBroker](count)
+		for i := 0; i < count; i++ {
+			items = append(items, UpdateMetadataRequestUpdateMetadataBroker{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "LiveBrokers")
 			}
@@ -598,7 +602,8 @@ type UpdateMetadataRequestUpdateMetadataTopicState struct {
 	// Versions: 5+.
 	PartitionStates []UpdateMetadataRequestUpdateMetadataPartitionState
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -678,8 +683,9 @@ func (v *UpdateMetadataRequestUpdateMetadataTopicState) decode(r *wire.Reader, v
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "PartitionStates")
 		}
-		items := make([]UpdateMetadataRequestUpdateMetadataPartitionState, count)
-		for i := range items {
+		items := wire.MakeSlice[UpdateMetadataRequestUpdateMetadataPartitionState](count)
+		for i := 0; i < count; i++ {
+			items = append(items, UpdateMetadataRequestUpdateMetadataPartitionState{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionStates")
 			}
@@ -816,7 +822,8 @@ type UpdateMetadataRequestUpdateMetadataBroker struct {
 	// Versions: 2+; nullable: 0+; ignorable.
 	Rack *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -923,8 +930,9 @@ func (v *UpdateMetadataRequestUpdateMetadataBroker) decode(r *wire.Reader, versi
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "Endpoints")
 			}
-			items := make([]UpdateMetadataRequestUpdateMetadataEndpoint, count)
-			for i := range items {
+			items := wire.MakeSlice[UpdateMetadataRequestUpdateMetadataEndpoint](count)
+			for i := 0; i < count; i++ {
+				items = append(items, UpdateMetadataRequestUpdateMetadataEndpoint{})
 				if err = items[i].decode(r, version); err != nil {
 					return wire.InField(wire.InIndex(err, i), "Endpoints")
 				}
@@ -1107,7 +1115,8 @@ type UpdateMetadataRequestUpdateMetadataEndpoint struct {
 	// Versions: 1+.
 	SecurityProtocol int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1324,7 +1333,8 @@ type UpdateMetadataRequestUpdateMetadataPartitionState struct {
 	// Versions: 4+; ignorable; entity: brokerId.
 	OfflineReplicas []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -1445,11 +1455,13 @@ func (v *UpdateMetadataRequestUpdateMetadataPartitionState) decode(r *wire.Reade
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Isr")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Isr")
 			}
+			items = append(items, item)
 		}
 		v.Isr = items
 	}
@@ -1461,11 +1473,13 @@ func (v *UpdateMetadataRequestUpdateMetadataPartitionState) decode(r *wire.Reade
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Replicas")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Replicas")
 			}
+			items = append(items, item)
 		}
 		v.Replicas = items
 	}
@@ -1475,11 +1489,13 @@ func (v *UpdateMetadataRequestUpdateMetadataPartitionState) decode(r *wire.Reade
 			if count, err = r.ArrayLen(flexible, false, version); err != nil {
 				return wire.InField(err, "OfflineReplicas")
 			}
-			items := make([]int32, count)
-			for i := range items {
-				if items[i], err = r.Int32(); err != nil {
+			items := wire.MakeSlice[int32](count)
+			for i := 0; i < count; i++ {
+				var item int32
+				if item, err = r.Int32(); err != nil {
 					return wire.InField(wire.InIndex(err, i), "OfflineReplicas")
 				}
+				items = append(items, item)
 			}
 			v.OfflineReplicas = items
 		}

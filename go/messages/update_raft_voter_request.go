@@ -37,7 +37,8 @@ type UpdateRaftVoterRequest struct {
 	// Versions: 0+.
 	KRaftVersionFeature UpdateRaftVoterRequestKRaftVersionFeature
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -202,8 +203,9 @@ func (v *UpdateRaftVoterRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Listeners")
 		}
-		items := make([]UpdateRaftVoterRequestListener, count)
-		for i := range items {
+		items := wire.MakeSlice[UpdateRaftVoterRequestListener](count)
+		for i := 0; i < count; i++ {
+			items = append(items, UpdateRaftVoterRequestListener{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Listeners")
 			}
@@ -373,7 +375,8 @@ type UpdateRaftVoterRequestListener struct {
 	// Versions: 0+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -526,7 +529,8 @@ type UpdateRaftVoterRequestKRaftVersionFeature struct {
 	// Versions: 0+.
 	MaxSupportedVersion int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -26,7 +26,8 @@ type UpdateRaftVoterResponse struct {
 	// Versions: 0+; tagged: 0+ (tag 0).
 	CurrentLeader UpdateRaftVoterResponseCurrentLeader
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -293,7 +294,8 @@ type UpdateRaftVoterResponseCurrentLeader struct {
 	// Versions: 0+.
 	Port int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

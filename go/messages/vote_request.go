@@ -25,7 +25,8 @@ type VoteRequest struct {
 	// Versions: 0+.
 	Topics []VoteRequestTopicData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -181,8 +182,9 @@ func (v *VoteRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]VoteRequestTopicData, count)
-		for i := range items {
+		items := wire.MakeSlice[VoteRequestTopicData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, VoteRequestTopicData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -309,7 +311,8 @@ type VoteRequestTopicData struct {
 	// Versions: 0+.
 	Partitions []VoteRequestPartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -374,8 +377,9 @@ func (v *VoteRequestTopicData) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]VoteRequestPartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[VoteRequestPartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, VoteRequestPartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -506,7 +510,8 @@ type VoteRequestPartitionData struct {
 	// Versions: 2+.
 	PreVote bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

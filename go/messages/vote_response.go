@@ -25,7 +25,8 @@ type VoteResponse struct {
 	// Versions: 1+; tagged: 1+ (tag 0).
 	NodeEndpoints []VoteResponseNodeEndpoint
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -203,8 +204,9 @@ func (v *VoteResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]VoteResponseTopicData, count)
-		for i := range items {
+		items := wire.MakeSlice[VoteResponseTopicData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, VoteResponseTopicData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -233,8 +235,9 @@ func (v *VoteResponse) decode(r *wire.Reader, version int16) error {
 					if count, err = r.ArrayLen(true, false, version); err != nil {
 						return err
 					}
-					items := make([]VoteResponseNodeEndpoint, count)
-					for i := range items {
+					items := wire.MakeSlice[VoteResponseNodeEndpoint](count)
+					for i := 0; i < count; i++ {
+						items = append(items, VoteResponseNodeEndpoint{})
 						if err = items[i].decode(r, version); err != nil {
 							return wire.InIndex(err, i)
 						}
@@ -377,7 +380,8 @@ type VoteResponseTopicData struct {
 	// Versions: 0+.
 	Partitions []VoteResponsePartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -442,8 +446,9 @@ func (v *VoteResponseTopicData) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]VoteResponsePartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[VoteResponsePartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, VoteResponsePartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -562,7 +567,8 @@ type VoteResponsePartitionData struct {
 	// Versions: 0+.
 	VoteGranted bool
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -762,7 +768,8 @@ type VoteResponseNodeEndpoint struct {
 	// Versions: 1+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

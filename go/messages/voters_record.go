@@ -21,7 +21,8 @@ type VotersRecord struct {
 	// Versions: 0+.
 	Voters []VotersRecordVoter
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -160,8 +161,9 @@ func (v *VotersRecord) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Voters")
 		}
-		items := make([]VotersRecordVoter, count)
-		for i := range items {
+		items := wire.MakeSlice[VotersRecordVoter](count)
+		for i := 0; i < count; i++ {
+			items = append(items, VotersRecordVoter{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Voters")
 			}
@@ -280,7 +282,8 @@ type VotersRecordVoter struct {
 	// Versions: 0+.
 	KRaftVersionFeature VotersRecordKRaftVersionFeature
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -355,8 +358,9 @@ func (v *VotersRecordVoter) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Endpoints")
 		}
-		items := make([]VotersRecordEndpoint, count)
-		for i := range items {
+		items := wire.MakeSlice[VotersRecordEndpoint](count)
+		for i := 0; i < count; i++ {
+			items = append(items, VotersRecordEndpoint{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Endpoints")
 			}
@@ -498,7 +502,8 @@ type VotersRecordEndpoint struct {
 	// Versions: 0+.
 	Port uint16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -650,7 +655,8 @@ type VotersRecordKRaftVersionFeature struct {
 	// Versions: 0+.
 	MaxSupportedVersion int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

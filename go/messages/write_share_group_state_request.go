@@ -21,7 +21,8 @@ type WriteShareGroupStateRequest struct {
 	// Versions: 0+.
 	Topics []WriteShareGroupStateRequestWriteStateData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -165,8 +166,9 @@ func (v *WriteShareGroupStateRequest) decode(r *wire.Reader, version int16) erro
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]WriteShareGroupStateRequestWriteStateData, count)
-		for i := range items {
+		items := wire.MakeSlice[WriteShareGroupStateRequestWriteStateData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, WriteShareGroupStateRequestWriteStateData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -273,7 +275,8 @@ type WriteShareGroupStateRequestWriteStateData struct {
 	// Versions: 0+.
 	Partitions []WriteShareGroupStateRequestPartitionData
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -336,8 +339,9 @@ func (v *WriteShareGroupStateRequestWriteStateData) decode(r *wire.Reader, versi
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]WriteShareGroupStateRequestPartitionData, count)
-		for i := range items {
+		items := wire.MakeSlice[WriteShareGroupStateRequestPartitionData](count)
+		for i := 0; i < count; i++ {
+			items = append(items, WriteShareGroupStateRequestPartitionData{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -462,7 +466,8 @@ type WriteShareGroupStateRequestPartitionData struct {
 	// Versions: 0+.
 	StateBatches []WriteShareGroupStateRequestStateBatch
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -556,8 +561,9 @@ func (v *WriteShareGroupStateRequestPartitionData) decode(r *wire.Reader, versio
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "StateBatches")
 		}
-		items := make([]WriteShareGroupStateRequestStateBatch, count)
-		for i := range items {
+		items := wire.MakeSlice[WriteShareGroupStateRequestStateBatch](count)
+		for i := 0; i < count; i++ {
+			items = append(items, WriteShareGroupStateRequestStateBatch{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "StateBatches")
 			}
@@ -745,7 +751,8 @@ type WriteShareGroupStateRequestStateBatch struct {
 	// Versions: 0+.
 	DeliveryCount int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -18,7 +18,8 @@ type WriteShareGroupStateResponse struct {
 	// Versions: 0+.
 	Results []WriteShareGroupStateResponseWriteStateResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -155,8 +156,9 @@ func (v *WriteShareGroupStateResponse) decode(r *wire.Reader, version int16) err
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Results")
 		}
-		items := make([]WriteShareGroupStateResponseWriteStateResult, count)
-		for i := range items {
+		items := wire.MakeSlice[WriteShareGroupStateResponseWriteStateResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, WriteShareGroupStateResponseWriteStateResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Results")
 			}
@@ -251,7 +253,8 @@ type WriteShareGroupStateResponseWriteStateResult struct {
 	// Versions: 0+.
 	Partitions []WriteShareGroupStateResponsePartitionResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -314,8 +317,9 @@ func (v *WriteShareGroupStateResponseWriteStateResult) decode(r *wire.Reader, ve
 		if count, err = r.ArrayLen(true, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]WriteShareGroupStateResponsePartitionResult, count)
-		for i := range items {
+		items := wire.MakeSlice[WriteShareGroupStateResponsePartitionResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, WriteShareGroupStateResponsePartitionResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -426,7 +430,8 @@ type WriteShareGroupStateResponsePartitionResult struct {
 	// Versions: 0+; nullable: 0+; default: null.
 	ErrorMessage *string
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

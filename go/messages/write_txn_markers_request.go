@@ -17,7 +17,8 @@ type WriteTxnMarkersRequest struct {
 	// Versions: 0+.
 	Markers []WriteTxnMarkersRequestWritableTxnMarker
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -157,8 +158,9 @@ func (v *WriteTxnMarkersRequest) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Markers")
 		}
-		items := make([]WriteTxnMarkersRequestWritableTxnMarker, count)
-		for i := range items {
+		items := wire.MakeSlice[WriteTxnMarkersRequestWritableTxnMarker](count)
+		for i := 0; i < count; i++ {
+			items = append(items, WriteTxnMarkersRequestWritableTxnMarker{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Markers")
 			}
@@ -273,7 +275,8 @@ type WriteTxnMarkersRequestWritableTxnMarker struct {
 	// Versions: 2+; default: 0; ignorable.
 	TransactionVersion int8
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -361,8 +364,9 @@ func (v *WriteTxnMarkersRequestWritableTxnMarker) decode(r *wire.Reader, version
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]WriteTxnMarkersRequestWritableTxnMarkerTopic, count)
-		for i := range items {
+		items := wire.MakeSlice[WriteTxnMarkersRequestWritableTxnMarkerTopic](count)
+		for i := 0; i < count; i++ {
+			items = append(items, WriteTxnMarkersRequestWritableTxnMarkerTopic{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -548,7 +552,8 @@ type WriteTxnMarkersRequestWritableTxnMarkerTopic struct {
 	// Versions: 0+.
 	PartitionIndexes []int32
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -612,11 +617,13 @@ func (v *WriteTxnMarkersRequestWritableTxnMarkerTopic) decode(r *wire.Reader, ve
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "PartitionIndexes")
 		}
-		items := make([]int32, count)
-		for i := range items {
-			if items[i], err = r.Int32(); err != nil {
+		items := wire.MakeSlice[int32](count)
+		for i := 0; i < count; i++ {
+			var item int32
+			if item, err = r.Int32(); err != nil {
 				return wire.InField(wire.InIndex(err, i), "PartitionIndexes")
 			}
+			items = append(items, item)
 		}
 		v.PartitionIndexes = items
 	}

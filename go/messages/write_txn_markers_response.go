@@ -17,7 +17,8 @@ type WriteTxnMarkersResponse struct {
 	// Versions: 0+.
 	Markers []WriteTxnMarkersResponseWritableTxnMarkerResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -157,8 +158,9 @@ func (v *WriteTxnMarkersResponse) decode(r *wire.Reader, version int16) error {
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Markers")
 		}
-		items := make([]WriteTxnMarkersResponseWritableTxnMarkerResult, count)
-		for i := range items {
+		items := wire.MakeSlice[WriteTxnMarkersResponseWritableTxnMarkerResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, WriteTxnMarkersResponseWritableTxnMarkerResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Markers")
 			}
@@ -255,7 +257,8 @@ type WriteTxnMarkersResponseWritableTxnMarkerResult struct {
 	// Versions: 0+.
 	Topics []WriteTxnMarkersResponseWritableTxnMarkerTopicResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -321,8 +324,9 @@ func (v *WriteTxnMarkersResponseWritableTxnMarkerResult) decode(r *wire.Reader, 
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Topics")
 		}
-		items := make([]WriteTxnMarkersResponseWritableTxnMarkerTopicResult, count)
-		for i := range items {
+		items := wire.MakeSlice[WriteTxnMarkersResponseWritableTxnMarkerTopicResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, WriteTxnMarkersResponseWritableTxnMarkerTopicResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Topics")
 			}
@@ -435,7 +439,8 @@ type WriteTxnMarkersResponseWritableTxnMarkerTopicResult struct {
 	// Versions: 0+.
 	Partitions []WriteTxnMarkersResponseWritableTxnMarkerPartitionResult
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 
@@ -503,8 +508,9 @@ func (v *WriteTxnMarkersResponseWritableTxnMarkerTopicResult) decode(r *wire.Rea
 		if count, err = r.ArrayLen(flexible, false, version); err != nil {
 			return wire.InField(err, "Partitions")
 		}
-		items := make([]WriteTxnMarkersResponseWritableTxnMarkerPartitionResult, count)
-		for i := range items {
+		items := wire.MakeSlice[WriteTxnMarkersResponseWritableTxnMarkerPartitionResult](count)
+		for i := 0; i < count; i++ {
+			items = append(items, WriteTxnMarkersResponseWritableTxnMarkerPartitionResult{})
 			if err = items[i].decode(r, version); err != nil {
 				return wire.InField(wire.InIndex(err, i), "Partitions")
 			}
@@ -613,7 +619,8 @@ type WriteTxnMarkersResponseWritableTxnMarkerPartitionResult struct {
 	// Versions: 0+.
 	ErrorCode int16
 	// UnknownTaggedFields are the tagged fields this package does not know,
-	// in ascending tag order; they are written back on encode.
+	// in the order they were read; encoding writes them back among the known
+	// fields by tag.
 	UnknownTaggedFields []RawTaggedField
 }
 

@@ -346,14 +346,21 @@ impl<'a> Field<'a> {
                 let count = check(format!("r.ArrayLen({c}, {}, version)", self.nullable(tagged)), "count");
                 let elem_ty = self.elem_type(elem);
                 let item_err = exit.ret(name, "wire.InIndex(err, i)");
+                // The slice grows as elements are read: a count is only
+                // known to fit the input's bytes, and an element in memory
+                // can be a hundred times its smallest form on the wire.
                 let elem_stmt = match &**elem {
-                    FieldType::Struct(_) => {
-                        format!("if err = items[i].decode(r, version); err != nil {{\n{item_err}\n}}\n")
-                    }
-                    other => format!("if items[i], err = {}; err != nil {{\n{item_err}\n}}\n", read_value(other, &c)),
+                    FieldType::Struct(_) => format!(
+                        "items = append(items, {elem_ty}{{}})\nif err = items[i].decode(r, version); err != nil {{\n{item_err}\n}}\n"
+                    ),
+                    other => format!(
+                        "var item {elem_ty}\nif item, err = {}; err != nil {{\n{item_err}\n}}\nitems = append(items, item)\n",
+                        read_value(other, &c)
+                    ),
                 };
-                let fill =
-                    format!("items := make([]{elem_ty}, count)\nfor i := range items {{\n{elem_stmt}}}\n{p} = items\n");
+                let fill = format!(
+                    "items := wire.MakeSlice[{elem_ty}](count)\nfor i := 0; i < count; i++ {{\n{elem_stmt}}}\n{p} = items\n"
+                );
                 let body = if self.is_nullable() {
                     format!("if count < 0 {{\n{p} = nil\n}} else {{\n{fill}}}\n")
                 } else {

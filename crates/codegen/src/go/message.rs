@@ -179,7 +179,7 @@ impl<'a> StructEmitter<'a> {
             writeln!(out, "{} {}", f.ident(), f.go_type()).unwrap();
         }
         if self.has_tagged_section() {
-            out.push_str("// UnknownTaggedFields are the tagged fields this package does not know,\n// in ascending tag order; they are written back on encode.\nUnknownTaggedFields []RawTaggedField\n");
+            out.push_str("// UnknownTaggedFields are the tagged fields this package does not know,\n// in the order they were read; encoding writes them back among the known\n// fields by tag.\nUnknownTaggedFields []RawTaggedField\n");
         }
         out.push_str("}\n\n");
     }

@@ -96,6 +96,7 @@ var (
 	ErrTooLong                = wire.ErrTooLong
 	ErrTaggedFieldsNotAllowed = wire.ErrTaggedFieldsNotAllowed
 	ErrUnknownAPIKey          = wire.ErrUnknownAPIKey
+	ErrJSON                   = wire.ErrJSON
 )
 
 // VersionRange is an inclusive range of versions; Min > Max is the empty

@@ -140,7 +140,7 @@ func TestDecodeErrors(t *testing.T) {
 	}{
 		{"a version the message does not have", valid, 14, messages.ErrUnsupportedVersion, "", 0},
 		{"bytes after the message", append(append([]byte{}, valid...), 0), 12, messages.ErrTrailingBytes, "", len(valid)},
-		{"a nested field cut short", withTopic[:20], 12, messages.ErrUnexpectedEOF, "Topics[0].Name", 18},
+		{"a nested string longer than the input", withTopic[:20], 12, messages.ErrLengthExceedsInput, "Topics[0].Name", 18},
 		{"an array longer than the input", []byte{0x7f, 0xff, 0xff, 0xff}, 0, messages.ErrLengthExceedsInput, "Topics", 4},
 		{"null where the version forbids it", []byte{0xff, 0xff, 0xff, 0xff}, 0, messages.ErrNullNotAllowed, "Topics", 4},
 		{"an empty input", nil, 0, messages.ErrUnexpectedEOF, "Topics", 0},
@@ -203,6 +203,9 @@ func TestJSONRefusals(t *testing.T) {
 			var de *messages.DecodeError
 			if !errors.As(err, &de) || de.Message != "HeartbeatRequest" || de.Field != tt.field {
 				t.Fatalf("error %v, want one in HeartbeatRequest field %q", err, tt.field)
+			}
+			if tt.version != 9 && !errors.Is(err, messages.ErrJSON) {
+				t.Fatalf("error %v is not an ErrJSON", err)
 			}
 		})
 	}

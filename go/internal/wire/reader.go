@@ -245,7 +245,7 @@ func (r *Reader) stringBody(n int) (string, error) {
 		return "", r.Fail(ErrStringTooLong, "string length %d exceeds the maximum of %d", n, MaxStringLen)
 	}
 	start := r.pos
-	b, err := r.take(n)
+	b, err := r.lengthPrefixed(n)
 	if err != nil {
 		return "", err
 	}
@@ -316,8 +316,18 @@ func (r *Reader) NullableBytes(compact, nullable bool, version int16) ([]byte, e
 	return r.bytesBody(n)
 }
 
+// lengthPrefixed takes the n bytes a length prefix announced: more than
+// remain is the prefix's fault, a length past the input (as the Rust
+// crate and the kit's negative vectors name it), not a plain end of input.
+func (r *Reader) lengthPrefixed(n int) ([]byte, error) {
+	if n > r.Remaining() {
+		return nil, r.Fail(ErrLengthExceedsInput, "length %d exceeds the %d bytes remaining in the input", n, r.Remaining())
+	}
+	return r.take(n)
+}
+
 func (r *Reader) bytesBody(n int) ([]byte, error) {
-	b, err := r.take(n)
+	b, err := r.lengthPrefixed(n)
 	if err != nil {
 		return nil, err
 	}

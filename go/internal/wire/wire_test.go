@@ -142,6 +142,14 @@ func TestRefusals(t *testing.T) {
 		{"bytes longer than the input", func() error {
 			_, err := NewReader([]byte{0, 0, 0, 5, 1}).Bytes(false, 3)
 			return err
+		}, ErrLengthExceedsInput},
+		{"a string longer than the input", func() error {
+			_, err := NewReader([]byte{0, 5, 'a'}).String(false, 3)
+			return err
+		}, ErrLengthExceedsInput},
+		{"a length cut short", func() error {
+			_, err := NewReader([]byte{0, 0, 0}).Bytes(false, 3)
+			return err
 		}, ErrUnexpectedEOF},
 		{"negative tagged field count", func() error {
 			_, err := NewReader(AppendUvarint(nil, math.MaxInt32+1)).TagCount()

@@ -48,7 +48,11 @@ func appendFrame(dst []byte, header Message, headerVersion int16, body Message, 
 // DecodeRequest reads a request frame without its size prefix, as a
 // broker does: the header's api key and version pick the header version
 // and the body's type. Every byte must be used. Strings are copies; bytes
-// fields share frame.
+// fields share frame. When the header decodes but the body does not (a
+// version this package does not know, a broken body), the header comes
+// back with the error, so that a broker can still answer the request's
+// correlation id, as Kafka answers an ApiVersions request of a version it
+// does not know (KIP-511).
 func DecodeRequest(frame []byte) (*RequestHeader, Request, error) {
 	if len(frame) < 4 {
 		return nil, nil, wire.InMessage(wire.NewReader(frame).Fail(ErrUnexpectedEOF,
@@ -66,14 +70,16 @@ func DecodeRequest(frame []byte) (*RequestHeader, Request, error) {
 		return nil, nil, err
 	}
 	if err := decodeBody(body, frame, n, version); err != nil {
-		return nil, nil, err
+		return &header, nil, err
 	}
 	return &header, body, nil
 }
 
 // DecodeResponse reads a response frame without its size prefix. Responses
 // do not carry their api key or version: give those of the request it
-// answers (matched by correlation id). Every byte must be used.
+// answers (matched by correlation id). Every byte must be used. When the
+// header decodes but the body does not, the header comes back with the
+// error, so that a client can tell which request failed.
 func DecodeResponse(frame []byte, key APIKey, version int16) (*ResponseHeader, Response, error) {
 	body := key.NewResponse()
 	if body == nil {
@@ -85,7 +91,7 @@ func DecodeResponse(frame []byte, key APIKey, version int16) (*ResponseHeader, R
 		return nil, nil, err
 	}
 	if err := decodeBody(body, frame, n, version); err != nil {
-		return nil, nil, err
+		return &header, nil, err
 	}
 	return &header, body, nil
 }

@@ -30,23 +30,36 @@ func TestFrames(t *testing.T) {
 		t.Fatalf("decoded %+v, %T", header, body)
 	}
 
+	// A header that decodes comes back with the body's error (a broker
+	// answers its correlation id); one that does not, or an unknown api
+	// key, gives none.
 	tests := []struct {
-		name   string
-		frame  []byte
-		kind   error
-		offset int
+		name        string
+		frame       []byte
+		kind        error
+		offset      int
+		correlation int32 // -1: no header
 	}{
-		{"too short for a header", []byte{0, 3}, messages.ErrUnexpectedEOF, 0},
-		{"an unknown api key", []byte{0x7f, 0, 0, 0, 0, 0, 0, 0}, messages.ErrUnknownAPIKey, 0},
-		{"a version the api does not have", []byte{0, 3, 0, 99, 0, 0, 0, 1, 0, 0, 0}, messages.ErrUnsupportedVersion, 11},
-		{"a body cut short", frame[5 : len(frame)-2], messages.ErrUnexpectedEOF, 15},
+		{"too short for a header", []byte{0, 3}, messages.ErrUnexpectedEOF, 0, -1},
+		{"an unknown api key", []byte{0x7f, 0, 0, 0, 0, 0, 0, 0}, messages.ErrUnknownAPIKey, 0, -1},
+		{"a version the api does not have", []byte{0, 3, 0, 99, 0, 0, 0, 1, 0, 0, 0}, messages.ErrUnsupportedVersion, 11, 1},
+		{"a body cut short", frame[5 : len(frame)-2], messages.ErrUnexpectedEOF, 15, 7},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			_, _, err := messages.DecodeRequest(tt.frame)
+			header, body, err := messages.DecodeRequest(tt.frame)
 			var de *messages.DecodeError
 			if !errors.Is(err, tt.kind) || !errors.As(err, &de) || de.Offset != tt.offset {
 				t.Fatalf("error %v, want %v at byte %d", err, tt.kind, tt.offset)
+			}
+			if body != nil {
+				t.Fatalf("a body %T came back with the error", body)
+			}
+			switch {
+			case header == nil && tt.correlation != -1:
+				t.Fatalf("no header, want one with correlation id %d", tt.correlation)
+			case header != nil && header.CorrelationID != tt.correlation:
+				t.Fatalf("header with correlation id %d, want %d (-1: none)", header.CorrelationID, tt.correlation)
 			}
 		})
 	}

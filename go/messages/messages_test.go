@@ -56,6 +56,12 @@ func TestEncodeRefusals(t *testing.T) {
 			m.ClientID = &id
 			return &m
 		}(), 2, messages.ErrTooLong, "ClientID"},
+		{"a string that is not UTF-8", func() messages.Message {
+			m := messages.NewMetadataRequest()
+			name := "\xff"
+			m.Topics = []messages.MetadataRequestTopic{{Name: &name}}
+			return &m
+		}(), 12, messages.ErrInvalidUTF8, "Topics[0].Name"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

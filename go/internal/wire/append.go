@@ -3,6 +3,7 @@ package wire
 import (
 	"encoding/binary"
 	"math"
+	"unicode/utf8"
 )
 
 // AppendBool appends a boolean as one byte, 1 or 0.
@@ -132,10 +133,15 @@ func nullSize(compact, short bool) int {
 }
 
 // AppendString appends a string; one longer than MaxStringLen bytes is an
-// error, as in Kafka.
+// error, as in Kafka, and so is one that is not UTF-8: a Go string may
+// hold any bytes, but Kafka's strings are text, and a reader (this
+// package's, the Rust crate's) refuses such bytes.
 func AppendString(dst []byte, s string, compact bool) ([]byte, error) {
 	if len(s) > MaxStringLen {
 		return dst, tooLong(len(s), MaxStringLen)
+	}
+	if !utf8.ValidString(s) {
+		return dst, &EncodeError{Err: kindf(ErrInvalidUTF8, "string is not valid UTF-8")}
 	}
 	dst = appendLength(dst, len(s), compact, true)
 	return append(dst, s...), nil

@@ -9,7 +9,7 @@
 // Encoding refuses what Kafka's Java encoders refuse: a version the
 // message does not have, a value other than the default in a field the
 // version lacks (unless the field is ignorable), a null where the version
-// forbids one, a string longer than 0x7fff bytes. Tagged fields this
+// forbids one, a string longer than 0x7fff bytes or not UTF-8. Tagged fields this
 // package does not know are kept in each struct's UnknownTaggedFields and
 // written back at their place.
 //

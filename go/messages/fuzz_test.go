@@ -15,7 +15,8 @@ import (
 
 // FuzzDecode decodes any input as a request or response body of any api
 // and version: decoding must fail with a *DecodeError or succeed, never
-// panic; what decodes must encode again, to Size bytes.
+// panic; what decodes must encode again, to Size bytes, and those bytes
+// must read back to a message that writes them again.
 //
 // An input is: api key (int16), version (int16), a direction byte (even:
 // request, odd: response), then the body.
@@ -79,14 +80,8 @@ func FuzzDecode(f *testing.F) {
 		}
 		key := messages.APIKey(binary.BigEndian.Uint16(in))
 		version := int16(binary.BigEndian.Uint16(in[2:]))
-		var m messages.Message
-		if in[4]%2 == 0 {
-			if r := key.NewRequest(); r != nil {
-				m = r
-			}
-		} else if r := key.NewResponse(); r != nil {
-			m = r
-		}
+		response := in[4]%2 == 1
+		m := newBody(key, response)
 		if m == nil {
 			return
 		}
@@ -104,5 +99,31 @@ func FuzzDecode(f *testing.F) {
 		if len(out) != m.Size(version) {
 			t.Fatalf("Size %d, AppendTo wrote %d bytes", m.Size(version), len(out))
 		}
+		// What this package writes is canonical: it reads back to a
+		// message that writes the very same bytes (the input itself may
+		// have been non-canonical: an over-long varint, a negative length
+		// read as null).
+		again := newBody(key, response)
+		if err := again.Decode(out, version); err != nil {
+			t.Fatalf("its own encoding %x does not decode: %v", out, err)
+		}
+		if out2, err := again.AppendTo(nil, version); err != nil || !bytes.Equal(out2, out) {
+			t.Fatalf("its own encoding %x reads back to a message that writes %x (%v)", out, out2, err)
+		}
 	})
+}
+
+// newBody is a new request or response body of the api key, or nil for a
+// key this package does not know.
+func newBody(key messages.APIKey, response bool) messages.Message {
+	if response {
+		if r := key.NewResponse(); r != nil {
+			return r
+		}
+		return nil
+	}
+	if r := key.NewRequest(); r != nil {
+		return r
+	}
+	return nil
 }

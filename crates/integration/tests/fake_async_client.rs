@@ -42,3 +42,17 @@ async fn the_async_example_runs_against_release_personas() {
         example_against(&cluster).await;
     }
 }
+
+/// A new partition's leader can be in Metadata a moment before its broker
+/// leads it: the example retries a Produce answered NOT_LEADER_OR_FOLLOWER
+/// (nothing was written) and produces its records once.
+#[tokio::test]
+async fn the_async_example_retries_a_produce_its_partition_leader_refused() {
+    use kafka_wire::ErrorCode;
+    use kafka_wire_fake::Hook;
+    let cluster = FakeCluster::builder().start().await.unwrap();
+    cluster.hook(Hook::on(ApiKey::Produce).error(ErrorCode::NotLeaderOrFollower).times(2));
+    example_against(&cluster).await;
+    let produces = cluster.requests().iter().filter(|r| r.frame.api_key() == ApiKey::Produce).count();
+    assert_eq!(produces, 3, "two refused, one written");
+}

@@ -228,10 +228,24 @@ async fn produce(client: &mut AsyncClient, topic: &str, topic_id: uuid::Uuid) ->
         }],
         ..Default::default()
     };
-    let Response::Produce(produced) = client.send(produce).await? else { unreachable!() };
-    let result = &produced.responses[0].partition_responses[0];
-    check("Produce", result.error_code)?;
-    Ok(result.base_offset)
+    // A new partition's leader can be in Metadata a moment before its
+    // broker leads it (a KRaft broker applies the metadata log as it
+    // comes): Produce then answers with one of these, having written
+    // nothing, and a client retries. Other errors are not retried here: a
+    // timeout, say, may have written the records.
+    let nothing_written =
+        [ErrorCode::NotLeaderOrFollower, ErrorCode::LeaderNotAvailable, ErrorCode::UnknownTopicOrPartition]
+            .map(ErrorCode::code);
+    for attempt in 1.. {
+        let Response::Produce(produced) = client.send(produce.clone()).await? else { unreachable!() };
+        let result = &produced.responses[0].partition_responses[0];
+        if !nothing_written.contains(&result.error_code) || attempt == 50 {
+            check("Produce", result.error_code)?;
+            return Ok(result.base_offset);
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    unreachable!("the loop returns by its last attempt")
 }
 
 /// Fetches from `offset`; returns the records as (key, value) text.

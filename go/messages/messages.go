@@ -96,6 +96,8 @@ var (
 	ErrTooLong                = wire.ErrTooLong
 	ErrTaggedFieldsNotAllowed = wire.ErrTaggedFieldsNotAllowed
 	ErrUnknownAPIKey          = wire.ErrUnknownAPIKey
+	ErrUnknownRecordType      = wire.ErrUnknownRecordType
+	ErrUnknownFrameVersion    = wire.ErrUnknownFrameVersion
 	ErrJSON                   = wire.ErrJSON
 )
 

@@ -164,7 +164,12 @@ func (s *StoredRecord) RecordType() RecordType { return RecordType{Topic: s.Topi
 
 // DecodeStoredRecord reads a record of topic from its key and value as the
 // topic stores them; nil is a null key or value (a null value of a
-// coordinator's topic is a tombstone). Each must be used to its last byte.
+// coordinator's topic is a tombstone). Each must be used to its last byte;
+// the key of a record of the metadata logs is not read (they have none). A
+// null key of a coordinator's topic or a null value of the metadata logs
+// is ErrNullNotAllowed, a type id the topic does not have (or a topic this
+// package does not read) ErrUnknownRecordType, and a metadata frame
+// version other than 1 ErrUnknownFrameVersion.
 // A *DecodeError's offset is in the key or value it names; framing
 // errors name the StoredRecord field ("Key", "Value") as the field. Bytes
 // fields share key and value.

@@ -25,7 +25,9 @@ fn topic_of(store: &str) -> Result<(&'static str, &'static str, &'static str, bo
         "transaction-coordinator" => {
             ("TopicTransactionState", "__transaction_state", "the transactional ids and their transactions", false)
         }
-        "share-coordinator" => ("TopicShareGroupState", "__share_group_state", "the share groups' delivery state", false),
+        "share-coordinator" => {
+            ("TopicShareGroupState", "__share_group_state", "the share groups' delivery state", false)
+        }
         "metadata" => ("TopicClusterMetadata", "__cluster_metadata", "the KRaft metadata log and its snapshots", true),
         "storage" => ("TopicRemoteLogMetadata", "__remote_log_metadata", "tiered storage's segment metadata", true),
         other => return Err(format!("stored specs of an unknown server module {other:?}")),

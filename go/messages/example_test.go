@@ -69,3 +69,33 @@ func ExampleAPIKey() {
 	// Metadata 0-13 9+ 2
 	// UNKNOWN_TOPIC_OR_PARTITION true <nil>
 }
+
+// Write a committed offset as __consumer_offsets stores it, and read it
+// back; a nil value would be a tombstone.
+func ExampleDecodeStoredRecord() {
+	key := messages.NewOffsetCommitKey()
+	key.Group, key.Topic, key.Partition = "payments", "orders", 3
+	value := messages.NewOffsetCommitValue()
+	value.Offset = 42
+	record := messages.StoredRecord{
+		Topic:   messages.TopicConsumerOffsets,
+		Type:    1, // OffsetCommit
+		Key:     &key,
+		Value:   &value,
+		Version: 3,
+	}
+	keyBytes, valueBytes, err := record.Encode()
+	if err != nil {
+		panic(err)
+	}
+
+	read, err := messages.DecodeStoredRecord(messages.TopicConsumerOffsets, keyBytes, valueBytes)
+	if err != nil {
+		panic(err)
+	}
+	k := read.Key.(*messages.OffsetCommitKey)
+	v := read.Value.(*messages.OffsetCommitValue)
+	fmt.Println(read.RecordType().Name(), k.Group, k.Topic, k.Partition, v.Offset, read.Version)
+	// Output:
+	// OffsetCommit payments orders 3 42 3
+}

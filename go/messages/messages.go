@@ -13,6 +13,10 @@
 // package does not know are kept in each struct's UnknownTaggedFields and
 // written back at their place.
 //
+// The records of Kafka's internal topics and metadata log are read and
+// written as each topic stores them by DecodeStoredRecord and
+// StoredRecord.Encode, dispatched by their type id.
+//
 // Nullable strings and structs are pointers (nil is null); nullable bytes
 // and arrays are null when nil, and decode to a non-nil empty slice when
 // empty. A struct's zero value is not always its spec's default (a default
@@ -96,6 +100,8 @@ var (
 	ErrTooLong                = wire.ErrTooLong
 	ErrTaggedFieldsNotAllowed = wire.ErrTaggedFieldsNotAllowed
 	ErrUnknownAPIKey          = wire.ErrUnknownAPIKey
+	ErrUnknownRecordType      = wire.ErrUnknownRecordType
+	ErrUnknownFrameVersion    = wire.ErrUnknownFrameVersion
 	ErrJSON                   = wire.ErrJSON
 )
 

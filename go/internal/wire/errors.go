@@ -24,6 +24,8 @@ var (
 	ErrTooLong                = errors.New("value is longer than its length prefix allows")
 	ErrTaggedFieldsNotAllowed = errors.New("tagged fields in a version that has none")
 	ErrUnknownAPIKey          = errors.New("unknown api key")
+	ErrUnknownRecordType      = errors.New("unknown record type")
+	ErrUnknownFrameVersion    = errors.New("unknown frame version")
 )
 
 // kindError is a failure kind with the details of one occurrence.
@@ -183,6 +185,11 @@ func versionError(version, min, max int16) error {
 		return kindf(ErrUnsupportedVersion, "unsupported version %d: the message has no versions", version)
 	}
 	return kindf(ErrUnsupportedVersion, "unsupported version %d: valid versions are %d-%d", version, min, max)
+}
+
+// EncodeFail returns an EncodeError of the given kind for message.
+func EncodeFail(message string, kind error, format string, args ...any) error {
+	return &EncodeError{Message: message, Err: kindf(kind, format, args...)}
 }
 
 // NonDefaultValue is the encoding error for a field that holds a value

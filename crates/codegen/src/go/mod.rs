@@ -6,6 +6,7 @@
 //! |--------------------------------|---------------------------------------------|
 //! | `messages/<message>.go`        | one spec's types and wire codec (`message`) |
 //! | `messages/api_key.go`          | `APIKey` and its metadata (`api_key`)       |
+//! | `messages/stored_types.go`     | record types of internal topics (`stored`)  |
 //! | `errcode/errcode.go`           | Kafka's error table (`errcode`)             |
 //!
 //! `field` is one field's Go type, default and statements, `naming` every
@@ -18,6 +19,7 @@ mod field;
 mod json;
 mod message;
 mod naming;
+mod stored;
 
 use crate::emit::ErrorSpec;
 use crate::flatten;
@@ -56,6 +58,9 @@ pub fn emit_all(
         files.insert(format!("messages/{name}"), text);
     }
     files.insert("messages/api_key.go".into(), api_key::emit(specs, releases)?);
+    if let Some(text) = stored::emit(specs, pinned)? {
+        files.insert("messages/stored_types.go".into(), text);
+    }
     files.insert("errcode/errcode.go".into(), errcode::emit(errors, pinned));
     Ok(files)
 }

@@ -67,8 +67,13 @@ type Response interface {
 	isResponse()
 }
 
-// UUID is a Kafka UUID; the zero value is the nil UUID.
+// UUID is a Kafka UUID; the zero value is the nil UUID. Its String is
+// Kafka's form (URL-safe base64, 22 characters), which ParseUUID reads.
 type UUID = wire.UUID
+
+// ParseUUID reads a UUID as Kafka prints it: 22 characters of URL-safe
+// base64 without padding ("AAAAAAAAAAAAAAAAAAAAAA" is the nil UUID).
+func ParseUUID(s string) (UUID, error) { return wire.ParseUUID(s) }
 
 // RawTaggedField is a tagged field this package does not know, kept as it
 // was on the wire and written back on encode.

@@ -247,3 +247,24 @@ func TestArraysDoNotReserveMoreThanTheInputPays(t *testing.T) {
 		t.Fatalf("decoding a %d-byte input allocated %d bytes", len(input), reserved)
 	}
 }
+
+func TestUUIDsAreWrittenAndReadAsKafkaPrintsThem(t *testing.T) {
+	var nilUUID messages.UUID
+	if got := nilUUID.String(); got != "AAAAAAAAAAAAAAAAAAAAAA" {
+		t.Fatalf("the nil UUID prints as %q", got)
+	}
+	id := messages.UUID{0xfb, 0xff, 0x01, 15: 0xfe}
+	s := id.String()
+	if s != "-_8BAAAAAAAAAAAAAAAA_g" {
+		t.Fatalf("%x prints as %q", id[:], s)
+	}
+	back, err := messages.ParseUUID(s)
+	if err != nil || back != id {
+		t.Fatalf("ParseUUID(%q) = %x, %v", s, back[:], err)
+	}
+	for _, bad := range []string{"", "AAAA", "AAAAAAAAAAAAAAAAAAAAAA==", "+/8BAAAAAAAAAAAAAAAA/g", "AAAAAAAAAAAAAAAAAAAAAAAA"} {
+		if _, err := messages.ParseUUID(bad); err == nil {
+			t.Errorf("ParseUUID(%q) accepted it", bad)
+		}
+	}
+}

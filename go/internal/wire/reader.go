@@ -1,7 +1,9 @@
 package wire
 
 import (
+	"encoding/base64"
 	"encoding/binary"
+	"fmt"
 	"math"
 	"unicode/utf8"
 )
@@ -15,6 +17,21 @@ const maxInt32Len = math.MaxInt32 - 1
 
 // UUID is a Kafka UUID: 16 bytes, all zero for the nil UUID.
 type UUID [16]byte
+
+// String is the UUID as Kafka prints it (its Uuid.toString, and topic ids
+// in its tools): URL-safe base64 without padding, 22 characters.
+func (u UUID) String() string { return base64.RawURLEncoding.EncodeToString(u[:]) }
+
+// ParseUUID reads a UUID in the form String writes.
+func ParseUUID(s string) (UUID, error) {
+	var u UUID
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil || len(b) != len(u) {
+		return u, fmt.Errorf("kafka: %q is not a UUID (22 characters of URL-safe base64)", s)
+	}
+	copy(u[:], b)
+	return u, nil
+}
 
 // Reader reads wire values from an input, keeping the offset of the next
 // byte so that errors can say where they happened. Values of type bytes

@@ -3,7 +3,9 @@
 # flags; no nightly toolchain or cargo-fuzz needed).
 #
 #   scripts/fuzz.sh smoke                 every target for KAFKA_WIRE_FUZZ_RUNS
-#                                         executions (default 20000): what CI runs
+#                                         executions (default 20000) from the
+#                                         seed KAFKA_WIRE_FUZZ_SEED (default 1):
+#                                         what CI runs
 #   scripts/fuzz.sh run TARGET [RUNS]     a long campaign on one target
 #                                         (default 10 million executions)
 #   scripts/fuzz.sh list                  the targets
@@ -39,13 +41,14 @@ build() {
 
 run_target() {
     local target=$1 runs=$2 status=0
+    shift 2
     local log="artifacts/$target.log"
     mkdir -p "corpus/$target" "artifacts/$target"
     # -rss_limit_mb: the targets' own allocation check (fuzz/src/lib.rs)
     # allows at most each target's cap per input (1-5 MiB, FUZZING.md); the
     # process as a whole gets 512 MiB.
     "$bin_dir/$target" "corpus/$target" -runs="$runs" -max_len=65536 -timeout=10 -rss_limit_mb=512 \
-        -artifact_prefix="artifacts/$target/" -print_final_stats=1 >"$log" 2>&1 || status=$?
+        -artifact_prefix="artifacts/$target/" -print_final_stats=1 "$@" >"$log" 2>&1 || status=$?
     tail -n 25 "$log" | grep -E "stat::|Done|ERROR|panicked|SUMMARY" || true
     # Any non-zero exit fails: a finding, but also a missing binary, a bad
     # flag, a timeout or an out-of-memory kill.
@@ -66,7 +69,10 @@ case "${1:-}" in
         runs=${KAFKA_WIRE_FUZZ_RUNS:-20000}
         for t in "${targets[@]}"; do
             echo "-- $t ($runs runs)"
-            run_target "$t" "$runs"
+            # A fixed seed: the smoke (and the corpus the parser
+            # differential reads after it) is the same on every run of the
+            # same code. Long campaigns keep libFuzzer's own.
+            run_target "$t" "$runs" -seed="${KAFKA_WIRE_FUZZ_SEED:-1}"
         done
         echo "fuzz smoke: ${#targets[@]} targets passed"
         ;;

@@ -133,8 +133,11 @@ const UNWRITABLE_TAGS: &str = "ours accepted, Java accepted but cannot write its
 /// tag B, but is not higher than it"): its reader kept them as they came.
 fn java_refused_tags_out_of_order(case: &Case) -> Result<(), String> {
     let refusal = case.answer["serializeError"].as_str().ok_or("Java wrote the body back")?;
-    let numbers: Vec<u64> =
-        refusal.split(|c: char| !c.is_ascii_digit()).filter(|n| !n.is_empty()).filter_map(|n| n.parse().ok()).collect();
+    // Java reads a tag into an int: one of 2^31 or more is negative there.
+    let numbers: Vec<i64> = refusal
+        .split(|c: char| !c.is_ascii_digit() && c != '-')
+        .filter_map(|n| n.trim_end_matches('-').parse().ok())
+        .collect();
     match numbers[..] {
         [later, earlier, ..] if later <= earlier => Ok(()),
         _ => Err(format!("Java's refusal names no tags out of order: {refusal}")),

@@ -1,13 +1,10 @@
 package messages_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/kafka-wire/kafka-wire/go/messages"
@@ -46,27 +43,17 @@ var kinds = map[string]error{
 // package refuses a string that is not UTF-8, as they do, where Kafka
 // reads it with replacement characters).
 func TestConformanceNegatives(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(kit, "negative", "*.jsonl"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no negative vectors in %s: %v", kit, err)
-	}
+	files := kitFiles(t, "negative")
 	lines, checked := 0, 0
 	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines += bytes.Count(data, []byte("\n"))
-		name, _ := filepath.Rel(kit, file)
-		sc := bufio.NewScanner(bytes.NewReader(data))
-		sc.Buffer(nil, 64<<20)
-		for line := 1; sc.Scan(); line++ {
+		lines += len(file.Lines)
+		for i, text := range file.Lines {
 			var v negative
-			if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
-				t.Fatalf("%s:%d: %v", name, line, err)
+			if err := json.Unmarshal(text, &v); err != nil {
+				t.Fatalf("%s:%d: %v", file.Name, i+1, err)
 			}
 			if err := checkNegative(v); err != nil {
-				t.Errorf("%s:%d (v%d %s): %v", name, line, v.Version, v.Case, err)
+				t.Errorf("%s:%d (v%d %s): %v", file.Name, i+1, v.Version, v.Case, err)
 				continue
 			}
 			checked++

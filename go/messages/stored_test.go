@@ -1,12 +1,10 @@
 package messages_test
 
 import (
-	"bufio"
 	"bytes"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"os"
 	"path/filepath"
 	"testing"
 
@@ -51,34 +49,19 @@ func isNull(raw json.RawMessage) bool { return len(raw) == 0 || string(raw) == "
 // to its JSON and encodes back to its bytes, and each JSON encodes to its
 // bytes.
 func TestStoredKit(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(kit, "stored", "*.jsonl"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(files) == 0 {
-		t.Fatal("no stored vector files")
-	}
+	files := kitFiles(t, "stored")
 	lines, checked := 0, 0
 	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines += bytes.Count(data, []byte("\n"))
-		if len(data) > 0 && data[len(data)-1] != '\n' {
-			lines++
-		}
-		name, _ := filepath.Rel(kit, file)
-		t.Run(name, func(t *testing.T) {
-			sc := bufio.NewScanner(bytes.NewReader(data))
-			sc.Buffer(nil, 64<<20)
-			for line := 1; sc.Scan(); line++ {
+		lines += len(file.Lines)
+		t.Run(file.Name, func(t *testing.T) {
+			for i, text := range file.Lines {
+				line := i + 1
 				var v storedVector
-				if err := json.Unmarshal(sc.Bytes(), &v); err != nil {
+				if err := json.Unmarshal(text, &v); err != nil {
 					t.Fatalf("line %d: %v", line, err)
 				}
-				if filepath.Base(file) != v.Topic+".jsonl" {
-					t.Errorf("line %d: topic %s in %s", line, v.Topic, file)
+				if filepath.Base(file.Name) != v.Topic+".jsonl" {
+					t.Errorf("line %d: topic %s in %s", line, v.Topic, file.Name)
 					continue
 				}
 				if err := checkStored(v); err != nil {
@@ -86,9 +69,6 @@ func TestStoredKit(t *testing.T) {
 					continue
 				}
 				checked++
-			}
-			if err := sc.Err(); err != nil {
-				t.Fatal(err)
 			}
 		})
 	}
@@ -279,17 +259,9 @@ func TestStoredRecordEncodeErrors(t *testing.T) {
 // TestDecodeStoredRecordTruncations reads every prefix of every stored
 // vector's key and value: each must fail with a *DecodeError, not panic.
 func TestDecodeStoredRecordTruncations(t *testing.T) {
-	files, err := filepath.Glob(filepath.Join(kit, "stored", "*.jsonl"))
-	if err != nil || len(files) == 0 {
-		t.Fatalf("no stored vector files: %v", err)
-	}
 	tried := 0
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+	for _, file := range kitFiles(t, "stored") {
+		for _, line := range file.Lines {
 			var v storedVector
 			if err := json.Unmarshal(line, &v); err != nil {
 				t.Fatal(err)
@@ -325,16 +297,8 @@ func TestDecodeStoredRecordTruncations(t *testing.T) {
 //	go test -fuzz FuzzDecodeStoredRecord ./messages
 func FuzzDecodeStoredRecord(f *testing.F) {
 	topics := messages.InternalTopics()
-	files, err := filepath.Glob(filepath.Join(kit, "stored", "*.jsonl"))
-	if err != nil || len(files) == 0 {
-		f.Fatalf("no stored vector files: %v", err)
-	}
-	for _, file := range files {
-		data, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		for _, line := range bytes.Split(bytes.TrimSpace(data), []byte("\n")) {
+	for _, file := range kitFiles(f, "stored") {
+		for _, line := range file.Lines {
 			var v storedVector
 			if err := json.Unmarshal(line, &v); err != nil {
 				f.Fatal(err)

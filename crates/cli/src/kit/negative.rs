@@ -14,6 +14,7 @@
 use super::{Kind, Vector};
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::Bytes;
+use kafka_wire::codec::varint::put_uvarint;
 use kafka_wire::json::serde_json::{self, Value};
 use kafka_wire::{ApiKey, DecodeError, DecodeErrorKind, Reader, Request, Response};
 
@@ -473,19 +474,15 @@ fn strings(value: &Value, out: &mut Vec<String>) {
 /// unsigned varint of length + 1 in flexible versions.
 fn length_prefix(len: usize, flexible: bool) -> Vec<u8> {
     if flexible {
-        unsigned_varint(len as u64 + 1)
+        unsigned_varint(len as u32 + 1)
     } else {
         (len as i16).to_be_bytes().to_vec()
     }
 }
 
-fn unsigned_varint(mut value: u64) -> Vec<u8> {
+fn unsigned_varint(value: u32) -> Vec<u8> {
     let mut out = Vec::new();
-    while value >= 0x80 {
-        out.push((value as u8 & 0x7f) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
+    put_uvarint(&mut out, value);
     out
 }
 
@@ -568,7 +565,7 @@ fn arrays(value: &Value, out: &mut Vec<(usize, Vec<String>)>) {
 /// varint of count + 1 in flexible versions.
 fn count_prefix(count: usize, flexible: bool) -> Vec<u8> {
     if flexible {
-        unsigned_varint(count as u64 + 1)
+        unsigned_varint(count as u32 + 1)
     } else {
         (count as i32).to_be_bytes().to_vec()
     }
@@ -639,7 +636,7 @@ fn occurrences<'a>(haystack: &'a [u8], needle: &'a [u8]) -> impl Iterator<Item =
 fn tagged_section_mutations(valid: &[u8]) -> Vec<Candidate> {
     let Some(at) = valid.len().checked_sub(1).filter(|&at| valid[at] == 0) else { return Vec::new() };
     let mut past = vec![0x01];
-    past.extend(unsigned_varint(UNKNOWN_TAG.into()));
+    past.extend(unsigned_varint(UNKNOWN_TAG));
     past.extend([0x05, 0xaa, 0xbb]);
     vec![
         Candidate {

@@ -9,6 +9,7 @@ use super::negative::ordered_line;
 use super::{data_type, DataType};
 use anyhow::{anyhow, bail, Context, Result};
 use bytes::{Bytes, BytesMut};
+use kafka_wire::codec::varint::put_uvarint;
 use kafka_wire::json::serde_json::{self, json, Value};
 use kafka_wire::log::{InternalTopic, StoredRecord};
 use kafka_wire::messages::stored::{
@@ -17,7 +18,7 @@ use kafka_wire::messages::stored::{
     ShareCoordinatorValue, TransactionCoordinatorKey, TransactionCoordinatorRecordType, TransactionCoordinatorValue,
 };
 use kafka_wire::random::Rng;
-use kafka_wire::VersionRange;
+use kafka_wire::{Reader, VersionRange};
 
 /// Random values drawn per record type and version, of which the smallest
 /// is kept: the kit stays small and each still has random content.
@@ -339,27 +340,19 @@ fn read_type_and_version(record: &StoredRecord) -> (i16, Option<i16>) {
 fn frame_header(id: i16, version: i16) -> Vec<u8> {
     let mut out = vec![1];
     for value in [id as u16, version as u16] {
-        let mut v = u32::from(value);
-        while v >= 0x80 {
-            out.push((v as u8 & 0x7f) | 0x80);
-            v >>= 7;
-        }
-        out.push(v as u8);
+        put_uvarint(&mut out, value.into());
     }
     out
 }
 
 /// The length of a metadata record's frame header: three varints.
 fn frame_header_len(value: &[u8]) -> Result<usize> {
-    let mut at = 0;
+    let value = Bytes::copy_from_slice(value);
+    let mut reader = Reader::new(&value);
     for _ in 0..3 {
-        let more = |at: usize| value.get(at).map(|b| b & 0x80 != 0);
-        while more(at).ok_or_else(|| anyhow!("the frame header runs past the value"))? {
-            at += 1;
-        }
-        at += 1;
+        reader.read_uvarint().context("the frame header")?;
     }
-    Ok(at)
+    Ok(reader.position())
 }
 
 /// A key's or value's message, without its framing.

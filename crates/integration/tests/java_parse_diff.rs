@@ -594,22 +594,24 @@ impl Diff {
 fn corpus(name: &str) -> Vec<(Bytes, ApiKey, i16)> {
     let manifest = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let fuzz = manifest.join("../../fuzz/corpus").join(name);
-    let mut inputs = match std::fs::read_dir(&fuzz) {
-        Ok(_) => corpus_inputs(&fuzz),
+    let mut inputs = match corpus_inputs(&fuzz) {
+        Ok(inputs) => inputs,
         Err(e) if std::env::var_os("CI").is_some() => {
             panic!("{}: {e} (under CI the fuzz stage leaves it)", fuzz.display())
         }
         Err(_) => Vec::new(),
     };
-    let found = corpus_inputs(&manifest.join("tests/parse_diff_found").join(name));
+    let found_dir = manifest.join("tests/parse_diff_found").join(name);
+    let found = corpus_inputs(&found_dir).unwrap_or_else(|e| panic!("{}: {e}", found_dir.display()));
     assert!(!found.is_empty(), "tests/parse_diff_found/{name} holds no inputs");
     inputs.extend(found);
     inputs
 }
 
-/// The inputs in `dir` that begin with an api key and a valid version of it.
-fn corpus_inputs(dir: &std::path::Path) -> Vec<(Bytes, ApiKey, i16)> {
-    let entries = std::fs::read_dir(dir).unwrap_or_else(|e| panic!("{}: {e}", dir.display()));
+/// The inputs in `dir` that begin with an api key and a valid version of
+/// it, or why the directory could not be read.
+fn corpus_inputs(dir: &std::path::Path) -> std::io::Result<Vec<(Bytes, ApiKey, i16)>> {
+    let entries = std::fs::read_dir(dir)?;
     let mut files = 0;
     let inputs: Vec<_> = entries
         .flatten()
@@ -627,7 +629,7 @@ fn corpus_inputs(dir: &std::path::Path) -> Vec<(Bytes, ApiKey, i16)> {
         "{}: {files} files, none beginning with an api key and a version of it",
         dir.display()
     );
-    inputs
+    Ok(inputs)
 }
 
 #[test]

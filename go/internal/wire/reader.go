@@ -337,10 +337,19 @@ func (r *Reader) NullableBytes(compact, nullable bool, version int16) ([]byte, e
 // remain is the prefix's fault, a length past the input (as the Rust
 // crate and the kit's negative vectors name it), not a plain end of input.
 func (r *Reader) lengthPrefixed(n int) ([]byte, error) {
-	if n > r.Remaining() {
-		return nil, r.Fail(ErrLengthExceedsInput, "length %d exceeds the %d bytes remaining in the input", n, r.Remaining())
+	if err := r.fits(uint64(n)); err != nil {
+		return nil, err
 	}
 	return r.take(n)
+}
+
+// fits refuses a length (of bytes, a string, an array, a tagged field)
+// larger than the bytes remaining, before anything is read or allocated.
+func (r *Reader) fits(n uint64) error {
+	if n > uint64(r.Remaining()) {
+		return r.Fail(ErrLengthExceedsInput, "length %d exceeds the %d bytes remaining in the input", n, r.Remaining())
+	}
+	return nil
 }
 
 func (r *Reader) bytesBody(n int) ([]byte, error) {
@@ -369,8 +378,8 @@ func (r *Reader) ArrayLen(compact, nullable bool, version int16) (int, error) {
 		}
 		return -1, nil
 	}
-	if n > r.Remaining() {
-		return 0, r.Fail(ErrLengthExceedsInput, "length %d exceeds the %d bytes remaining in the input", n, r.Remaining())
+	if err := r.fits(uint64(n)); err != nil {
+		return 0, err
 	}
 	return n, nil
 }

@@ -148,9 +148,8 @@ func (r *Reader) TaggedField() (uint32, Reader, error) {
 	if err != nil {
 		return tag, Reader{}, InField(err, tagName(tag))
 	}
-	if uint64(size) > uint64(r.Remaining()) {
-		return tag, Reader{}, InField(r.Fail(ErrLengthExceedsInput,
-			"length %d exceeds the %d bytes remaining in the input", size, r.Remaining()), tagName(tag))
+	if err := r.fits(uint64(size)); err != nil {
+		return tag, Reader{}, InField(err, tagName(tag))
 	}
 	field := Reader{buf: r.buf, pos: r.pos, end: r.pos + int(size)}
 	r.pos += int(size)
